@@ -1,0 +1,144 @@
+using System.Text;
+using CredentialKit.LocalSts.Operations;
+using CredentialKit.LocalSts.Protocol;
+using CredentialKit.LocalSts.Signing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace CredentialKit.LocalSts.Hosting;
+
+/// <summary>The single endpoint: reads the Query request, applies faults, authenticates, dispatches and journals.</summary>
+internal sealed class StsRequestHandler(
+    StsState state, SigV4Verifier verifier, IReadOnlyDictionary<string, IStsOperation> operations,
+    LocalStsFaults faults, LocalStsJournal journal, ILogger logger, CancellationToken serverStopping)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var receivedAt = state.Time.GetUtcNow();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, serverStopping);
+        var ct = cts.Token;
+
+        var body = await ReadBodyAsync(context.Request, ct).ConfigureAwait(false);
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/";
+        var q = raw.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = q < 0 ? raw : raw[..q];
+        var rawQuery = q < 0 ? string.Empty : raw[(q + 1)..];
+        var parameters = QueryParameters.Parse(HttpMethods.IsPost(context.Request.Method) ? Encoding.UTF8.GetString(body) : rawQuery);
+        var action = parameters.Get("Action") ?? string.Empty;
+
+        Caller? caller = null;
+        LocalStsSession? issued = null;
+        var outcome = LocalStsJournal.SuccessOutcome;
+        var status = 200;
+        try
+        {
+            if (faults.Next(action) is { } fault)
+            {
+                Log.FaultInjected(logger, fault.Kind, fault.Code, action);
+                switch (fault.Kind)
+                {
+                    case LocalStsFaultKind.Error:
+                        throw new StsException(fault.Code!, fault.Message!, fault.StatusCode);
+                    case LocalStsFaultKind.Delay:
+                        await Task.Delay(fault.Delay, state.Time, ct).ConfigureAwait(false);
+                        break;
+                    case LocalStsFaultKind.Hang:
+                        await Task.Delay(Timeout.InfiniteTimeSpan, state.Time, ct).ConfigureAwait(false);
+                        break;
+                    case LocalStsFaultKind.AbortConnection:
+                        (outcome, status) = ("ConnectionAborted", 0);
+                        context.Abort();
+                        return;
+                    case LocalStsFaultKind.MalformedResponse:
+                        outcome = "MalformedResponse";
+                        await WriteAsync(context, 200, requestId, "<AssumeRoleResponse><Credentials><AccessKeyId>", ct).ConfigureAwait(false);
+                        return;
+                }
+            }
+
+            if (!operations.TryGetValue(action, out var operation) || parameters.Get("Version") != LocalStsDefaults.ApiVersion)
+            {
+                throw new StsException(StsErrorCodes.InvalidAction,
+                    $"Could not find operation {action} for version {parameters.Get("Version") ?? "NO_VERSION_SPECIFIED"}");
+            }
+
+            var headers = context.Request.Headers.ToDictionary(
+                h => h.Key.ToLowerInvariant(), h => string.Join(',', h.Value.ToArray()), StringComparer.Ordinal);
+            caller = verifier.Authenticate(new SigV4Verifier.SignedRequest(context.Request.Method, rawPath, rawQuery, headers, body));
+            if (caller is null && operation.RequiresSignature)
+            {
+                throw new StsException(StsErrorCodes.MissingAuthenticationToken, StsErrorCodes.MissingAuthenticationTokenMessage, 403);
+            }
+
+            if (RateLimitAccount(caller, parameters) is { } account && !faults.TryAcquire(account))
+            {
+                throw new StsException(StsErrorCodes.Throttling, StsErrorCodes.RateExceededMessage);
+            }
+
+            var result = operation.Execute(parameters, caller);
+            issued = result.Issued;
+            await WriteAsync(context, 200, requestId, StsXml.Success(action, requestId, result.Members), ct).ConfigureAwait(false);
+        }
+        catch (StsException ex)
+        {
+            (outcome, status) = (ex.Code, ex.StatusCode);
+            var type = ex.StatusCode >= 500 ? "Receiver" : "Sender";
+            await WriteAsync(context, ex.StatusCode, requestId, StsXml.Error(type, ex.Code, ex.Message, requestId), ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            (outcome, status) = ("RequestAborted", 0);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.UnexpectedError(logger, ex, action);
+            (outcome, status) = (StsErrorCodes.InternalFailure, 500);
+            await WriteAsync(context, 500, requestId, StsXml.Error("Receiver", StsErrorCodes.InternalFailure, "An internal error occurred.", requestId), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            Log.RequestHandled(logger, action, caller?.Arn, status, outcome);
+            journal.Add(new LocalStsJournalEntry(
+                receivedAt, action, caller?.AccessKeyId, caller?.Arn, LocalStsJournal.Redact(parameters.All),
+                outcome, status, issued?.AccessKeyId, requestId));
+        }
+    }
+
+    // Throttling is per account: the caller's, or for unsigned federation calls the role's account.
+    private static string? RateLimitAccount(Caller? caller, QueryParameters parameters)
+    {
+        if (caller is not null)
+        {
+            return caller.AccountId;
+        }
+
+        var parts = parameters.Get("RoleArn")?.Split(':');
+        return parts is { Length: > 4 } ? parts[4] : null;
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    private static async Task WriteAsync(HttpContext context, int status, string requestId, string body, CancellationToken ct)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/xml";
+        context.Response.Headers["x-amzn-RequestId"] = requestId;
+        var bytes = Encoding.UTF8.GetBytes(body);
+        context.Response.ContentLength = bytes.Length;
+        try
+        {
+            await context.Response.Body.WriteAsync(bytes, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client went away (for example after its own timeout during a delay fault); nothing to answer.
+        }
+    }
+}

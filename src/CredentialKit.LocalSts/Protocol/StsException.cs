@@ -1,0 +1,15 @@
+namespace CredentialKit.LocalSts.Protocol;
+
+/// <summary>An STS error to be written as an <c>ErrorResponse</c>.</summary>
+internal sealed class StsException(string code, string message, int statusCode = 400) : Exception(message)
+{
+    public string Code { get; } = code;
+
+    public int StatusCode { get; } = statusCode;
+
+    public static StsException Validation(string message) => new(StsErrorCodes.ValidationError, message);
+
+    public static StsException InvalidParameter(string message) => new(StsErrorCodes.InvalidParameterValue, message);
+
+    public static StsException AccessDenied(string message) => new(StsErrorCodes.AccessDenied, message, 403);
+}

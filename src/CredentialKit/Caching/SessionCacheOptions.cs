@@ -1,0 +1,39 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
+
+namespace CredentialKit;
+
+/// <summary>Settings and services for a <see cref="SessionCache"/>, shared by every provider that uses the cache.</summary>
+public sealed class SessionCacheOptions
+{
+    /// <summary>Gets or sets the most sessions the cache holds; each hop's session counts 1.</summary>
+    /// <value>The default is 1024. Sessions of configured profiles are kept in preference to dynamic roles (<see cref="ICredentialProvider.ForRole"/>).</value>
+    public long SizeLimit { get; set; } = 1024;
+
+    /// <summary>Gets or sets the clock for expirations, refresh scheduling and retry delays.</summary>
+    /// <value>The default is <see cref="System.TimeProvider.System"/>.</value>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Gets or sets the logger factory.</summary>
+    /// <value>The default writes no logs.</value>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Gets or sets the meter factory that creates the <c>CredentialKit</c> meter.</summary>
+    /// <value>The default is a process-wide meter.</value>
+    public IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>Gets or sets the factory of STS clients.</summary>
+    /// <value>The default is <see cref="StsClientFactory.Instance"/>: real AWS SDK clients with SDK retries off.</value>
+    public IStsClientFactory? StsClientFactory { get; set; }
+
+    /// <summary>Gets or sets the random source for jitter: a function returning uniform values in [0, 1).</summary>
+    /// <value>The default is <see cref="Random.Shared"/>. Tests pass a fixed value to make schedules exact.</value>
+    public Func<double>? Random { get; set; }
+
+    /// <summary>
+    /// Gets or sets an existing memory cache to hold sessions in. When set, <see cref="SizeLimit"/> is ignored (the
+    /// cache's own limit applies; each session has size 1) and the cache is not disposed with the <see cref="SessionCache"/>.
+    /// </summary>
+    public IMemoryCache? MemoryCache { get; set; }
+}

@@ -1,0 +1,171 @@
+using Amazon.Runtime;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
+using Microsoft.Extensions.Logging;
+
+namespace CredentialKit;
+
+/// <summary>
+/// Issues a session for one hop with STS <c>AssumeRole</c>, signed by the previous hop's session (or the source
+/// credentials). Handles the two STS answers that the service can recover from on its own: a duration above the role's
+/// MaxSessionDuration (retry once with one hour) and an expired signing session (refresh it and retry once).
+/// </summary>
+internal sealed class AssumeRoleFetcher : ISessionFetcher
+{
+    private const string Operation = "AssumeRole";
+    private const string MaxSessionDurationText = "MaxSessionDuration";
+
+    private readonly AssumeRoleTemplate _template;
+    private readonly AWSCredentials _signer;
+    private readonly ICredentialProvider? _parent;
+    private readonly string? _profileName;
+    private readonly ILogger _logger;
+    private readonly StsCallPipeline _pipeline;
+    private readonly Lazy<IAmazonSecurityTokenService> _client;
+    private TimeSpan? _durationFallback;
+
+    public AssumeRoleFetcher(
+        AssumeRoleTemplate template,
+        AWSCredentials signer,
+        ICredentialProvider? parent,
+        StsOptions sts,
+        RefreshSettings settings,
+        CredentialKitContext context,
+        string? profileName)
+    {
+        _template = template;
+        _signer = signer;
+        _parent = parent;
+        _profileName = profileName;
+        _logger = context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
+        _pipeline = new StsCallPipeline(settings, context, _logger, template.RoleArn);
+        _client = new Lazy<IAmazonSecurityTokenService>(() => context.StsClientFactory.CreateClient(_signer, sts));
+        if (template.IsDurationClamped)
+        {
+            Log.DurationClampedForChaining(_logger, template.RoleArn, template.RequestedDuration, template.Duration);
+        }
+    }
+
+    public string RoleArn => _template.RoleArn;
+
+    public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
+    {
+        var attempts = new AttemptCounter();
+        var duration = _durationFallback ?? _template.Duration;
+        var retriedParent = false;
+        while (true)
+        {
+            try
+            {
+                var response = await _pipeline.ExecuteAsync(
+                    Operation,
+                    async ct => await _client.Value.AssumeRoleAsync(await BuildRequestAsync(duration, ct).ConfigureAwait(false), ct).ConfigureAwait(false),
+                    attempts,
+                    cancellationToken).ConfigureAwait(false);
+                return ToSessionCredentials(response);
+            }
+            catch (AmazonServiceException e) when (IsAboveMaxSessionDuration(e) && duration > RefreshDefaults.RoleChainingMaximum)
+            {
+                // The role allows less than asked: keep the service working with the one hour every role allows.
+                Log.DurationAboveMaxSessionDuration(_logger, RoleArn, duration, RefreshDefaults.RoleChainingMaximum);
+                duration = RefreshDefaults.RoleChainingMaximum;
+                _durationFallback = duration;
+            }
+            catch (AmazonServiceException e) when (e.ErrorCode == "ExpiredToken" && _parent is not null && !retriedParent)
+            {
+                // STS says the session signing this call has expired (revoked, or clocks disagree): renew it once.
+                Log.ParentSessionExpired(_logger, RoleArn);
+                retriedParent = true;
+                _parent.Invalidate();
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw Failure(e, attempts.Count);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_client.IsValueCreated)
+        {
+            _client.Value.Dispose();
+        }
+    }
+
+    private async Task<AssumeRoleRequest> BuildRequestAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var request = new AssumeRoleRequest
+        {
+            RoleArn = _template.RoleArn,
+            RoleSessionName = _template.RoleSessionName,
+            DurationSeconds = (int)duration.TotalSeconds,
+        };
+        if (_template.ExternalId is { } externalId)
+        {
+            request.ExternalId = externalId;
+        }
+
+        if (_template.Tags.Length > 0)
+        {
+            request.Tags = _template.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
+        }
+
+        if (_template.TransitiveTagKeys.Length > 0)
+        {
+            request.TransitiveTagKeys = [.. _template.TransitiveTagKeys];
+        }
+
+        if (_template.Policy is { } policy)
+        {
+            request.Policy = policy;
+        }
+
+        if (_template.PolicyArns.Length > 0)
+        {
+            request.PolicyArns = _template.PolicyArns.Select(arn => new PolicyDescriptorType { Arn = arn }).ToList();
+        }
+
+        if (_template.SourceIdentity is { } sourceIdentity)
+        {
+            request.SourceIdentity = sourceIdentity;
+        }
+
+        if (_template.MfaSerialNumber is { } serial)
+        {
+            request.SerialNumber = serial;
+            request.TokenCode = await MfaTokenCodes.GetAsync(_template.MfaTokenCodeProvider, RoleArn, _profileName, cancellationToken).ConfigureAwait(false);
+        }
+
+        return request;
+    }
+
+    private SessionCredentials ToSessionCredentials(AssumeRoleResponse response)
+    {
+        var credentials = response.Credentials
+            ?? throw new CredentialRefreshException(
+                $"STS answered AssumeRole for {RoleArn}{RefreshingSession.ProfileSuffix(_profileName)} without credentials.",
+                _profileName, RoleArn, "MalformedResponse", attempts: 1, isTransient: true, innerException: null);
+#pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
+        var packedPolicySize = response.PackedPolicySize;
+#pragma warning restore CS0618
+        return StsResponses.ToSessionCredentials(credentials, response.AssumedRoleUser?.Arn, response.SourceIdentity, packedPolicySize);
+    }
+
+    private static bool IsAboveMaxSessionDuration(AmazonServiceException e) =>
+        e.ErrorCode == "ValidationError" && e.Message?.Contains(MaxSessionDurationText, StringComparison.Ordinal) == true;
+
+    private CredentialRefreshException Failure(Exception exception, int attempts)
+    {
+        if (exception is CredentialRefreshException refresh)
+        {
+            return refresh;
+        }
+
+        var code = StsErrorClassifier.GetErrorCode(exception);
+        var detail = exception is AmazonServiceException { Message.Length: > 0 } service ? $" {service.Message}" : string.Empty;
+        return new CredentialRefreshException(
+            $"Could not assume role {RoleArn}{RefreshingSession.ProfileSuffix(_profileName)}: STS answered {code} after {attempts} attempt(s).{detail}",
+            _profileName, RoleArn, code, attempts, StsErrorClassifier.IsTransient(exception), exception);
+    }
+}

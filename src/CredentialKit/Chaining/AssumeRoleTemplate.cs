@@ -1,0 +1,107 @@
+using System.Collections.Immutable;
+using System.Text;
+
+namespace CredentialKit;
+
+/// <summary>
+/// An immutable copy of one <see cref="AssumeRoleOptions"/>, taken when a provider is created so later changes to the
+/// options object cannot change a running chain. Also renders the hop's fingerprint for the session cache.
+/// </summary>
+internal sealed class AssumeRoleTemplate
+{
+    private AssumeRoleTemplate(AssumeRoleOptions options, bool isChained)
+    {
+        RoleArn = options.RoleArn ?? throw new ArgumentException("RoleArn is required.", nameof(options));
+        RoleSessionName = string.IsNullOrEmpty(options.RoleSessionName) ? RoleSessionNames.Default : options.RoleSessionName;
+        RequestedDuration = options.Duration ?? RefreshDefaults.SessionDuration;
+        IsChained = isChained;
+        Duration = isChained && RequestedDuration > RefreshDefaults.RoleChainingMaximum ? RefreshDefaults.RoleChainingMaximum : RequestedDuration;
+        ExternalId = options.ExternalId;
+        Tags = options.Tags.OrderBy(t => t.Key, StringComparer.OrdinalIgnoreCase).ToImmutableArray();
+        TransitiveTagKeys = [.. options.TransitiveTagKeys];
+        Policy = options.Policy;
+        PolicyArns = [.. options.PolicyArns];
+        SourceIdentity = options.SourceIdentity;
+        MfaSerialNumber = options.MfaSerialNumber;
+        MfaTokenCodeProvider = options.MfaTokenCodeProvider;
+    }
+
+    public string RoleArn { get; }
+
+    public string RoleSessionName { get; }
+
+    /// <summary>The duration the options asked for.</summary>
+    public TimeSpan RequestedDuration { get; }
+
+    /// <summary>The duration actually requested: clamped to one hour when the hop is role chaining.</summary>
+    public TimeSpan Duration { get; }
+
+    /// <summary>Whether the hop is assumed with another role's session (role chaining, capped at one hour by STS).</summary>
+    public bool IsChained { get; }
+
+    public bool IsDurationClamped => Duration != RequestedDuration;
+
+    public string? ExternalId { get; }
+
+    public ImmutableArray<KeyValuePair<string, string>> Tags { get; }
+
+    public ImmutableArray<string> TransitiveTagKeys { get; }
+
+    public string? Policy { get; }
+
+    public ImmutableArray<string> PolicyArns { get; }
+
+    public string? SourceIdentity { get; }
+
+    public string? MfaSerialNumber { get; }
+
+    public Func<CancellationToken, ValueTask<string>>? MfaTokenCodeProvider { get; }
+
+    public static AssumeRoleTemplate From(AssumeRoleOptions options, bool isChained) => new(options, isChained);
+
+    /// <summary>
+    /// Every request parameter that changes the issued session, in a fixed order. Hashed before use as a cache key;
+    /// contains no secret (the MFA code is fetched per call and is not part of it).
+    /// </summary>
+    public string Describe()
+    {
+        var builder = new StringBuilder("AssumeRole");
+        Append(builder, "RoleArn", RoleArn);
+        Append(builder, "RoleSessionName", RoleSessionName);
+        Append(builder, "Duration", Duration.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Append(builder, "ExternalId", ExternalId);
+        foreach (var tag in Tags)
+        {
+            Append(builder, "Tag:" + tag.Key, tag.Value);
+        }
+
+        foreach (var key in TransitiveTagKeys.Order(StringComparer.OrdinalIgnoreCase))
+        {
+            Append(builder, "Transitive", key);
+        }
+
+        Append(builder, "Policy", Policy);
+        foreach (var arn in PolicyArns)
+        {
+            Append(builder, "PolicyArn", arn);
+        }
+
+        Append(builder, "SourceIdentity", SourceIdentity);
+        Append(builder, "MfaSerialNumber", MfaSerialNumber);
+        return builder.ToString();
+    }
+
+    private static void Append(StringBuilder builder, string name, string? value)
+    {
+        // Length-prefixed so no choice of values can make two different hops render the same text.
+        builder.Append('|').Append(name).Append('=');
+        if (value is null)
+        {
+            builder.Append('-');
+        }
+        else
+        {
+            builder.Append(value.Length).Append(':').Append(value);
+        }
+    }
+}

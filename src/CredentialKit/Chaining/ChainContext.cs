@@ -1,0 +1,14 @@
+using System.Collections.Immutable;
+
+namespace CredentialKit;
+
+/// <summary>The settings a chain passes from hop to hop, and the transitive tag keys its sessions carry so far.</summary>
+/// <param name="ProfileName">The profile, if named.</param>
+/// <param name="Sts">The endpoint settings (a private copy).</param>
+/// <param name="Settings">The refresh settings.</param>
+/// <param name="TransitiveTagKeys">Tag keys made transitive by earlier hops; a later hop may not set them again.</param>
+internal sealed record ChainContext(
+    string? ProfileName,
+    StsOptions Sts,
+    RefreshSettings Settings,
+    ImmutableHashSet<string> TransitiveTagKeys);

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+
+namespace CredentialKit;
+
+/// <summary>The shared services every session of one <see cref="SessionCache"/> uses.</summary>
+internal sealed class CredentialKitContext(
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory,
+    CredentialKitTelemetry telemetry,
+    IStsClientFactory stsClientFactory,
+    Func<double> random)
+{
+    public TimeProvider TimeProvider { get; } = timeProvider;
+
+    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+
+    public CredentialKitTelemetry Telemetry { get; } = telemetry;
+
+    public IStsClientFactory StsClientFactory { get; } = stsClientFactory;
+
+    /// <summary>Uniform in [0, 1): jitter for refresh moments and retry delays. Injectable so tests are exact.</summary>
+    public Func<double> Random { get; } = random;
+}

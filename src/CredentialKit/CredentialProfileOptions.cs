@@ -1,0 +1,28 @@
+namespace CredentialKit;
+
+/// <summary>
+/// Everything CredentialKit needs to produce one stream of temporary credentials: where the chain starts
+/// (<see cref="Source"/>), which roles it assumes in turn (<see cref="Roles"/>), how it reaches STS (<see cref="Sts"/>)
+/// and when it re-issues sessions (<see cref="Refresh"/>).
+/// </summary>
+/// <remarks>
+/// One instance describes one profile. In configuration it is the section
+/// <c>CredentialKit:Profiles:&lt;name&gt;</c>; in code it is built with an object initializer.
+/// </remarks>
+public sealed class CredentialProfileOptions
+{
+    /// <summary>Gets the credentials the chain starts from: they sign the first STS call.</summary>
+    public SourceCredentialsOptions Source { get; } = new();
+
+    /// <summary>
+    /// Gets the chain of roles: the first is assumed with the source credentials, each next one with the
+    /// session of the role before it. The provider hands out the session of the last role.
+    /// </summary>
+    public IList<AssumeRoleOptions> Roles { get; } = new List<AssumeRoleOptions>();
+
+    /// <summary>Gets how the STS endpoint is reached.</summary>
+    public StsOptions Sts { get; } = new();
+
+    /// <summary>Gets when sessions are re-issued and how STS failures are retried.</summary>
+    public RefreshOptions Refresh { get; } = new();
+}

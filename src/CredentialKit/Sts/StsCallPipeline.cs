@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace CredentialKit;
+
+/// <summary>
+/// Runs one STS operation through a Polly v8 pipeline on the injected <see cref="TimeProvider"/>: a per-attempt
+/// timeout inside retries with exponential backoff and jitter, for transient failures only. Each attempt gets its own
+/// span and request metric.
+/// </summary>
+internal sealed class StsCallPipeline
+{
+    private readonly ResiliencePipeline _pipeline;
+    private readonly CredentialKitTelemetry _telemetry;
+    private readonly ILogger _logger;
+    private readonly string _roleArn;
+
+    public StsCallPipeline(RefreshSettings settings, CredentialKitContext context, ILogger logger, string roleArn)
+    {
+        _telemetry = context.Telemetry;
+        _logger = logger;
+        _roleArn = roleArn;
+
+        var builder = new ResiliencePipelineBuilder { TimeProvider = context.TimeProvider };
+        if (settings.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = static args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } exception
+                    && !args.Context.CancellationToken.IsCancellationRequested
+                    && StsErrorClassifier.IsTransient(exception)),
+                MaxRetryAttempts = settings.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = settings.RetryBaseDelay,
+                MaxDelay = settings.RetryMaxDelay,
+                Randomizer = context.Random,
+                OnRetry = args =>
+                {
+                    var operation = args.Context.OperationKey ?? "STS";
+                    Log.StsRetry(_logger, operation, _roleArn, args.Outcome.Exception is { } e ? StsErrorClassifier.GetErrorCode(e) : null,
+                        args.AttemptNumber + 1, args.RetryDelay);
+                    return default;
+                },
+            });
+        }
+
+        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = settings.AttemptTimeout });
+        _pipeline = builder.Build();
+    }
+
+    /// <summary>Runs <paramref name="call"/> with retries and timeouts; counts attempts into <paramref name="attempts"/>.</summary>
+    public async Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
+        try
+        {
+            var outcome = await _pipeline.ExecuteOutcomeAsync(
+                async (ctx, state) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult(await state.Self.AttemptAsync(state.Operation, state.Call, state.Attempts, ctx.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception exception)
+                    {
+                        return Outcome.FromException<T>(exception);
+                    }
+                },
+                context,
+                (Self: this, Operation: operation, Call: call, Attempts: attempts)).ConfigureAwait(false);
+            outcome.ThrowIfException();
+            return outcome.Result!;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task<T> AttemptAsync<T>(string operation, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken)
+    {
+        attempts.Increment();
+        using var activity = CredentialKitTelemetry.ActivitySource.StartActivity($"CredentialKit.Sts.{operation}", ActivityKind.Client);
+        activity?.SetTag("rpc.system", "aws-api");
+        activity?.SetTag("rpc.service", "STS");
+        activity?.SetTag("rpc.method", operation);
+        activity?.SetTag("credentialkit.role_arn", _roleArn);
+        activity?.SetTag("credentialkit.attempt", attempts.Count);
+        try
+        {
+            var result = await call(cancellationToken).ConfigureAwait(false);
+            _telemetry.StsRequests.Add(1, new TagList { { "rpc.method", operation }, { "credentialkit.outcome", "success" } });
+            return result;
+        }
+        catch (Exception exception)
+        {
+            // An attempt cancelled by the timeout strategy surfaces from Polly as TimeoutRejectedException.
+            var code = cancellationToken.IsCancellationRequested && exception is OperationCanceledException
+                ? StsErrorClassifier.TimeoutCode
+                : StsErrorClassifier.GetErrorCode(exception);
+            _telemetry.StsRequests.Add(1, new TagList { { "rpc.method", operation }, { "credentialkit.outcome", code } });
+            activity?.SetTag("credentialkit.error_code", code);
+            activity?.SetStatus(ActivityStatusCode.Error, code);
+            throw;
+        }
+    }
+}
+
+/// <summary>Counts the attempts of one pipelined STS call (read after it ends, for the error report).</summary>
+internal sealed class AttemptCounter
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public void Increment() => Interlocked.Increment(ref _count);
+}

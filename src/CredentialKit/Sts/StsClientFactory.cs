@@ -1,0 +1,47 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.SecurityToken;
+
+namespace CredentialKit;
+
+/// <summary>
+/// The default <see cref="IStsClientFactory"/>: the real <see cref="AmazonSecurityTokenServiceClient"/> with the SDK's own
+/// retries turned off, since CredentialKit's Polly pipeline retries (otherwise every retry would be multiplied by three).
+/// </summary>
+public sealed class StsClientFactory : IStsClientFactory
+{
+    /// <summary>Gets the shared instance.</summary>
+    public static StsClientFactory Instance { get; } = new();
+
+    /// <inheritdoc />
+    public IAmazonSecurityTokenService CreateClient(AWSCredentials credentials, StsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentNullException.ThrowIfNull(options);
+        return new AmazonSecurityTokenServiceClient(credentials, CreateConfig(options));
+    }
+
+    /// <summary>Builds the client configuration for <paramref name="options"/>.</summary>
+    /// <param name="options">The endpoint settings.</param>
+    /// <returns>The configuration, with <c>MaxErrorRetry = 0</c>.</returns>
+    public static AmazonSecurityTokenServiceConfig CreateConfig(StsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = new AmazonSecurityTokenServiceConfig { MaxErrorRetry = 0 };
+        if (!string.IsNullOrEmpty(options.ServiceUrl))
+        {
+            config.ServiceURL = options.ServiceUrl;
+        }
+        else if (!string.IsNullOrEmpty(options.Region))
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+        }
+
+        if (!string.IsNullOrEmpty(options.AuthenticationRegion))
+        {
+            config.AuthenticationRegion = options.AuthenticationRegion;
+        }
+
+        return config;
+    }
+}

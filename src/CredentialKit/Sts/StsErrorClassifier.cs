@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Polly.Timeout;
+
+namespace CredentialKit;
+
+/// <summary>
+/// Sorts STS failures into transient (retry with backoff) and terminal (fail at once), following the AWS SDKs'
+/// standard retry rules (shared/sts-facts.md §4).
+/// </summary>
+internal static class StsErrorClassifier
+{
+    /// <summary>The error code given to an attempt that ran past <see cref="RefreshOptions.AttemptTimeout"/>.</summary>
+    public const string TimeoutCode = "Timeout";
+
+    /// <summary>The error code given to a connection or transport failure.</summary>
+    public const string NetworkErrorCode = "NetworkError";
+
+    private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
+        "ProvisionedThroughputExceededException", "TransactionInProgressException", "RequestLimitExceeded",
+        "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    };
+
+    private static readonly HashSet<string> TransientCodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "RequestTimeout", "RequestTimeoutException", "IDPCommunicationError", "InternalFailure", "InternalError",
+        "ServiceUnavailable",
+    };
+
+    public static bool IsThrottling(string? errorCode) => errorCode is not null && ThrottlingCodes.Contains(errorCode);
+
+    public static bool IsTransient(Exception exception)
+    {
+        switch (exception)
+        {
+            case AmazonServiceException service when service.ErrorCode is { Length: > 0 } code:
+                return ThrottlingCodes.Contains(code) || TransientCodes.Contains(code) || (int)service.StatusCode >= 500
+                    || (service.InnerException is { } inner && IsTransport(inner));
+            case AmazonServiceException service:
+                // No error code: a response that could not be read, or a transport failure wrapped by the SDK.
+                return (int)service.StatusCode >= 500 || service.StatusCode == 0 || service.InnerException is null || IsTransport(service.InnerException);
+            case TimeoutRejectedException or TimeoutException:
+                return true;
+            case OperationCanceledException:
+                // Not the caller's or the provider's cancellation (those never reach here): an HTTP timeout.
+                return true;
+            default:
+                return IsTransport(exception);
+        }
+    }
+
+    public static string GetErrorCode(Exception exception) => exception switch
+    {
+        CredentialRefreshException refresh when refresh.ErrorCode is not null => refresh.ErrorCode,
+        AmazonServiceException { ErrorCode.Length: > 0 } service => service.ErrorCode,
+        AmazonServiceException service when (int)service.StatusCode >= 500 => ((int)service.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TimeoutRejectedException or TimeoutException or OperationCanceledException => TimeoutCode,
+        _ when IsTransport(exception) => NetworkErrorCode,
+        AmazonClientException => "ClientError",
+        _ => exception.GetType().Name,
+    };
+
+    private static bool IsTransport(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is HttpRequestException or IOException or SocketException or WebException or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace CredentialKit;
+
+/// <summary>
+/// CredentialKit's one <see cref="Meter"/> and one <see cref="ActivitySource"/>, both named <c>CredentialKit</c>.
+/// Tags carry profile names, role ARNs, operations, triggers and error codes, never a secret.
+/// </summary>
+internal sealed class CredentialKitTelemetry : IDisposable
+{
+    public const string Name = "CredentialKit";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    private static readonly Lazy<CredentialKitTelemetry> SharedInstance = new(() => new CredentialKitTelemetry(null));
+
+    private readonly Meter _meter;
+    private readonly ConcurrentDictionary<RefreshingSession, byte> _sessions = new();
+    private readonly TimeProvider? _gaugeClock;
+
+    public CredentialKitTelemetry(IMeterFactory? meterFactory, TimeProvider? gaugeClock = null)
+    {
+        _gaugeClock = gaugeClock;
+        _meter = meterFactory?.Create(Name) ?? new Meter(Name);
+        Refreshes = _meter.CreateCounter<long>("credentialkit.refresh.count", unit: "{refresh}",
+            description: "Session refreshes, by outcome (success, failure, served_cached) and trigger.");
+        RefreshDuration = _meter.CreateHistogram<double>("credentialkit.refresh.duration", unit: "s",
+            description: "Time from the start of a refresh to a new session or a final failure, retries included.");
+        StsRequests = _meter.CreateCounter<long>("credentialkit.sts.requests", unit: "{request}",
+            description: "STS requests (attempts), by operation and outcome (success or the STS error code).");
+        _meter.CreateObservableGauge("credentialkit.session.remaining_lifetime", ObserveRemainingLifetime, unit: "s",
+            description: "Time left on each held session.");
+    }
+
+    /// <summary>The process-wide instance used when no <see cref="IMeterFactory"/> is supplied.</summary>
+    public static CredentialKitTelemetry Shared => SharedInstance.Value;
+
+    public Counter<long> Refreshes { get; }
+
+    public Histogram<double> RefreshDuration { get; }
+
+    public Counter<long> StsRequests { get; }
+
+    public void Track(RefreshingSession session) => _sessions.TryAdd(session, 0);
+
+    public void Untrack(RefreshingSession session) => _sessions.TryRemove(session, out _);
+
+    public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<double>> ObserveRemainingLifetime()
+    {
+        foreach (var session in _sessions.Keys)
+        {
+            if (session.CurrentCredentials is { } credentials)
+            {
+                var now = (_gaugeClock ?? session.TimeProvider).GetUtcNow();
+                yield return new Measurement<double>(
+                    credentials.RemainingLifetime(now).TotalSeconds,
+                    new KeyValuePair<string, object?>("credentialkit.profile", session.ProfileName),
+                    new KeyValuePair<string, object?>("credentialkit.role_arn", session.RoleArn));
+            }
+        }
+    }
+}

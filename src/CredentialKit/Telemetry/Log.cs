@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace CredentialKit;
+
+/// <summary>
+/// Every log line CredentialKit writes. EventIds are fixed once published. No template takes a secret: roles, masked
+/// access key ids, error codes and instants only.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug,
+        Message = "Refresh of {RoleArn} started (profile {ProfileName}, trigger {Trigger})")]
+    public static partial void RefreshStarted(ILogger logger, string roleArn, string? profileName, RefreshTrigger trigger);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information,
+        Message = "Refreshed {RoleArn} (profile {ProfileName}): {AccessKeyId} expires {Expiration:O}, next refresh at {RefreshAt:O}")]
+    public static partial void RefreshSucceeded(
+        ILogger logger, string roleArn, string? profileName, string accessKeyId, DateTimeOffset expiration, DateTimeOffset refreshAt);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error,
+        Message = "Refresh of {RoleArn} (profile {ProfileName}) failed with {ErrorCode} after {Attempts} attempt(s) and no usable credentials remain")]
+    public static partial void RefreshFailed(
+        ILogger logger, string roleArn, string? profileName, string? errorCode, int attempts, Exception exception);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information,
+        Message = "Role {RoleArn} is assumed with another role's session (role chaining): Duration {Requested} clamped to {Clamped}")]
+    public static partial void DurationClampedForChaining(ILogger logger, string roleArn, TimeSpan requested, TimeSpan clamped);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning,
+        Message = "Refresh of {RoleArn} (profile {ProfileName}) failed with {ErrorCode}; serving cached credentials that expire {Expiration:O}, next attempt at {RetryAt:O}")]
+    public static partial void ServingCachedAfterFailure(
+        ILogger logger, string roleArn, string? profileName, string? errorCode, DateTimeOffset expiration, DateTimeOffset retryAt, Exception exception);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning,
+        Message = "Role {RoleArn} rejected Duration {Requested} as above its MaxSessionDuration; retrying with {Fallback}. Lower Duration to silence this warning")]
+    public static partial void DurationAboveMaxSessionDuration(ILogger logger, string roleArn, TimeSpan requested, TimeSpan fallback);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Debug,
+        Message = "STS {Operation} for {RoleArn} failed with {ErrorCode} (transient); retry {AttemptNumber} in {Delay}")]
+    public static partial void StsRetry(ILogger logger, string operation, string roleArn, string? errorCode, int attemptNumber, TimeSpan delay);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information,
+        Message = "Credentials for {RoleArn} (profile {ProfileName}) invalidated; the next call fetches a new session")]
+    public static partial void Invalidated(ILogger logger, string roleArn, string? profileName);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning,
+        Message = "The session signing calls for {RoleArn} was rejected as expired by STS; refreshing it and retrying once")]
+    public static partial void ParentSessionExpired(ILogger logger, string roleArn);
+}
