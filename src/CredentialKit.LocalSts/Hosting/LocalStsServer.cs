@@ -126,7 +126,7 @@ public sealed class LocalStsServer : IAsyncDisposable
 
         _app = app;
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _endpoint = new Uri(address.EndsWith('/') ? address : address + "/");
         Log.Started(logger, _endpoint);
     }

@@ -29,7 +29,7 @@ internal static class Program
         var options = config is null ? LocalStsOptions.CreateDemo() : LocalStsOptions.LoadFromJsonFile(config);
         options.Port = port ?? (options.Port == 0 ? LocalStsDefaults.ProgramPort : options.Port);
 
-        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning));
         await using var server = await LocalStsServer.StartNewAsync(options, TimeProvider.System, loggerFactory);
 
         Console.WriteLine($"LocalSts (fake AWS STS) listening on {server.Endpoint}");

@@ -3,7 +3,7 @@ namespace CredentialKit.LocalSts;
 /// <summary>An OIDC identity provider registered in an account, used by AssumeRoleWithWebIdentity.</summary>
 /// <remarks>
 /// Tokens are HS256 JWTs signed with <see cref="SigningKey"/> (a shared secret): real AWS requires RS256 against the provider's
-/// JWKS, which a loopback emulator cannot fetch. Mint tokens with <see cref="LocalStsTokens.MintWebIdentityToken"/>.
+/// JWKS, which a loopback emulator cannot fetch. Mint tokens with <c>LocalStsTokens.MintWebIdentityToken</c>.
 /// </remarks>
 public sealed class LocalStsOidcProvider
 {
