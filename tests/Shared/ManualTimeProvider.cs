@@ -31,6 +31,19 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Time until the earliest scheduled timer fires, or <see langword="null"/> when none is scheduled.</summary>
+    public TimeSpan? NextTimerDueIn
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var next = _timers.Where(t => t.DueAt is not null).Select(t => t.DueAt!.Value).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+                return next == DateTimeOffset.MaxValue ? null : next - _now;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public override DateTimeOffset GetUtcNow()
     {

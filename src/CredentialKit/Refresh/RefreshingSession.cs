@@ -129,6 +129,20 @@ internal sealed class RefreshingSession : IDisposable
             snapshot is null ? null : SecretRedaction.MaskAccessKeyId(snapshot.Credentials.AccessKeyId));
     }
 
+    /// <summary>Completes when no refresh is in flight (whatever its outcome); lets tests wait for background refreshes.</summary>
+    internal Task WhenIdleAsync()
+    {
+        Task? inflight;
+        lock (_gate)
+        {
+            inflight = _inflight?.Task;
+        }
+
+        return inflight is null
+            ? Task.CompletedTask
+            : inflight.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <summary>Marks the session as dropped by the cache: no more background refreshes; current waiters still complete.</summary>
     public void MarkEvicted()
     {
