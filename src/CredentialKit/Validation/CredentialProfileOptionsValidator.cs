@@ -6,57 +6,98 @@ namespace CredentialKit;
 /// Checks a <see cref="CredentialProfileOptions"/> against the STS limits before any call is made. Every message names
 /// the setting (with the hop's index and role ARN), what is wrong with the value and what is allowed; never a secret.
 /// </summary>
+/// <remarks>
+/// Messages read <c>&lt;KeyPath&gt; (&lt;role ARN&gt;) &lt;what is wrong&gt;; allowed: &lt;what is allowed&gt;.</c>, for example
+/// <c>Roles:1:RoleSessionName (arn:aws:iam::444455556666:role/reports) contains ' ' which is not allowed; allowed: 2–64
+/// characters of A–Z a–z 0–9 _ + = , . @ -.</c> Named profiles prefix each message with <c>Profile '&lt;name&gt;': </c>.
+/// Every failure is reported, not only the first.
+/// </remarks>
 public sealed class CredentialProfileOptionsValidator : IValidateOptions<CredentialProfileOptions>
 {
-    /// <inheritdoc />
+    /// <summary>Validates the options of the profile <paramref name="name"/>.</summary>
+    /// <param name="name">The named-options name; when not empty, each message starts with <c>Profile '&lt;name&gt;': </c>.</param>
+    /// <param name="options">The options to check.</param>
+    /// <returns><see cref="ValidateOptionsResult.Success"/>, or a failure listing every problem.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     public ValidateOptionsResult Validate(string? name, CredentialProfileOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = Collect(options);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        var failures = Collect(options, name);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures.Messages);
     }
 
     /// <summary>Throws <see cref="OptionsValidationException"/> listing every problem of <paramref name="options"/>.</summary>
     internal static void ThrowIfInvalid(CredentialProfileOptions options, string? profileName)
     {
-        var failures = Collect(options);
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = Collect(options, profileName);
         if (failures.Count > 0)
         {
-            throw new OptionsValidationException(profileName ?? Options.DefaultName, typeof(CredentialProfileOptions), failures);
+            throw new OptionsValidationException(profileName ?? Options.DefaultName, typeof(CredentialProfileOptions), failures.Messages);
         }
     }
 
-    /// <summary>Throws when a dynamic role (<see cref="ICredentialProvider.ForRole"/>) breaks a limit or conflicts with the chain.</summary>
+    /// <summary>
+    /// Throws when a dynamic role (<see cref="ICredentialProvider.ForRole"/>) breaks a limit or sets a tag key the calling
+    /// session carries as transitive. Its key path is <c>ForRole</c>; it is always a chained hop, whose duration above
+    /// one hour is clamped by the provider rather than rejected.
+    /// </summary>
     internal static void ThrowIfInvalid(AssumeRoleOptions role, ChainContext chain, string parentRoleArn)
     {
-        var failures = new List<string>();
-        if (string.IsNullOrEmpty(role.RoleArn))
-        {
-            failures.Add($"ForRole on {parentRoleArn}: RoleArn is required.");
-        }
-
+        ArgumentNullException.ThrowIfNull(role);
+        ArgumentNullException.ThrowIfNull(chain);
+        const string Path = "ForRole";
+        var failures = new ValidationFailures(chain.ProfileName);
+        AssumeRoleValidator.ValidateHop(role, Path, failures);
+        var origin = $"which the calling session ({parentRoleArn}) carries as a transitive tag";
+        var inherited = chain.TransitiveTagKeys.ToDictionary(k => k, _ => origin, StringComparer.OrdinalIgnoreCase);
+        AssumeRoleValidator.ValidateInheritedTags(role, Path, inherited, failures);
         if (failures.Count > 0)
         {
-            throw new OptionsValidationException(chain.ProfileName ?? Options.DefaultName, typeof(AssumeRoleOptions), failures);
+            throw new OptionsValidationException(chain.ProfileName ?? Options.DefaultName, typeof(AssumeRoleOptions), failures.Messages);
         }
     }
 
-    private static List<string> Collect(CredentialProfileOptions options)
+    private static ValidationFailures Collect(CredentialProfileOptions options, string? profileName)
     {
-        var failures = new List<string>();
-        if (options.Roles.Count == 0)
+        var failures = new ValidationFailures(profileName);
+        SourceCredentialsValidator.Validate(options.Source, failures);
+        ValidateRoles(options.Roles, failures);
+        StsOptionsValidator.Validate(options.Sts, failures);
+        RefreshOptionsValidator.Validate(options.Refresh, failures);
+        return failures;
+    }
+
+    private static void ValidateRoles(IList<AssumeRoleOptions> roles, ValidationFailures failures)
+    {
+        if (roles.Count == 0)
         {
-            failures.Add("Roles: at least one role is required.");
+            failures.Add("Roles", "has no role", "one or more roles, assumed in order, each with a RoleArn");
+            return;
         }
 
-        for (var i = 0; i < options.Roles.Count; i++)
+        // Transitive keys made by the hops so far, and which hop made each: a later hop may not set them again.
+        var inherited = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < roles.Count; i++)
         {
-            if (string.IsNullOrEmpty(options.Roles[i].RoleArn))
+            var path = $"Roles:{i}";
+            var role = roles[i];
+            if (role is null)
             {
-                failures.Add($"Roles[{i}].RoleArn is required.");
+                failures.Add(path, "is null", "an AssumeRoleOptions instance (in configuration, a section with a RoleArn)");
+                continue;
+            }
+
+            AssumeRoleValidator.ValidateHop(role, path, failures);
+            AssumeRoleValidator.ValidateInheritedTags(role, path, inherited, failures);
+            var origin = string.IsNullOrEmpty(role.RoleArn) ? $"which {path} made transitive" : $"which {path} ({role.RoleArn}) made transitive";
+            foreach (var key in role.TransitiveTagKeys)
+            {
+                if (!string.IsNullOrEmpty(key))
+                {
+                    inherited.TryAdd(key, origin);
+                }
             }
         }
-
-        return failures;
     }
 }

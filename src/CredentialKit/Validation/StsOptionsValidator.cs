@@ -1,0 +1,64 @@
+namespace CredentialKit;
+
+/// <summary>Checks <see cref="StsOptions"/>: region names, the endpoint URL and the fallback list.</summary>
+/// <remarks>An empty string counts as unset, as the STS client factory treats it.</remarks>
+internal static class StsOptionsValidator
+{
+    private const string Path = "Sts";
+    private const string RegionAllowed = "a region name such as eu-west-1, us-gov-west-1 or cn-north-1";
+
+    public static void Validate(StsOptions sts, ValidationFailures failures)
+    {
+        ValidateRegion($"{Path}:Region", sts.Region, failures);
+        ValidateRegion($"{Path}:AuthenticationRegion", sts.AuthenticationRegion, failures);
+        if (!string.IsNullOrEmpty(sts.ServiceUrl) && !IsHttpUrl(sts.ServiceUrl))
+        {
+            failures.Add(
+                $"{Path}:ServiceUrl",
+                $"is {ValueText.Quote(sts.ServiceUrl)}, which is not an absolute http or https URL",
+                "an absolute http:// or https:// URL such as https://sts.eu-west-1.amazonaws.com or http://127.0.0.1:4566/");
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < sts.FallbackRegions.Count; i++)
+        {
+            var region = sts.FallbackRegions[i];
+            var path = $"{Path}:FallbackRegions:{i}";
+            const string Allowed = RegionAllowed + ", each once and other than Sts:Region";
+            if (string.IsNullOrEmpty(region))
+            {
+                failures.Add(path, region is null ? "is null" : "is empty", Allowed);
+            }
+            else if (!StsLimits.IsRegionName(region))
+            {
+                failures.Add(path, $"is {ValueText.Quote(region)}, which is not a region name", Allowed);
+            }
+            else if (seen.TryGetValue(region, out var first))
+            {
+                failures.Add(path, $"is {ValueText.Quote(region)}, which Sts:FallbackRegions:{first} already lists", Allowed);
+            }
+            else if (string.Equals(region, sts.Region, StringComparison.Ordinal))
+            {
+                failures.Add(path, $"is {ValueText.Quote(region)}, which is Sts:Region itself", Allowed);
+            }
+
+            if (region is not null)
+            {
+                seen.TryAdd(region, i);
+            }
+        }
+    }
+
+    private static void ValidateRegion(string path, string? region, ValidationFailures failures)
+    {
+        if (!string.IsNullOrEmpty(region) && !StsLimits.IsRegionName(region))
+        {
+            failures.Add(path, $"is {ValueText.Quote(region)}, which is not a region name", RegionAllowed);
+        }
+    }
+
+    private static bool IsHttpUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && uri.Host.Length > 0;
+}

@@ -1,0 +1,63 @@
+using System.Text;
+
+namespace CredentialKit;
+
+/// <summary>
+/// An STS string constraint: a length range and a character set, checked per Unicode scalar value (as Smithy's
+/// <c>length</c> trait counts) and without .NET's <c>\w</c>, which would also admit non-ASCII letters.
+/// </summary>
+/// <param name="Min">The least number of characters.</param>
+/// <param name="Max">The most characters.</param>
+/// <param name="IsAllowed">Whether one character is in the set.</param>
+/// <param name="CharacterSet">The set as messages state it, for example <c>A–Z a–z 0–9 _</c>.</param>
+internal sealed record TextRule(int Min, int Max, Func<Rune, bool> IsAllowed, string CharacterSet)
+{
+    /// <summary>Gets the allowed values as messages state them, for example <c>2–64 characters of A–Z a–z 0–9 _</c>.</summary>
+    public string Allowed => $"{Min}–{Max} characters of {CharacterSet}";
+
+    /// <summary>
+    /// Returns what is wrong with <paramref name="value"/> (its length, its first character outside the set), or nothing.
+    /// </summary>
+    /// <param name="value">The value to check.</param>
+    /// <param name="showCharacter">
+    /// Whether a message may show the offending character; <see langword="false"/> for values that must not leak
+    /// (an external id), which are then described by position only.
+    /// </param>
+    public IEnumerable<string> Check(string value, bool showCharacter = true)
+    {
+        var length = 0;
+        string? badCharacter = null;
+        for (var i = 0; i < value.Length; length++)
+        {
+            var status = Rune.DecodeFromUtf16(value.AsSpan(i), out var rune, out var consumed);
+            var valid = status == System.Buffers.OperationStatus.Done && IsAllowed(rune);
+            if (!valid && badCharacter is null)
+            {
+                var shown = status == System.Buffers.OperationStatus.Done ? ValueText.Character(rune) : $"U+{(int)value[i]:X4}";
+                badCharacter = showCharacter
+                    ? $"contains {shown} which is not allowed"
+                    : $"contains a character that is not allowed at position {length + 1}";
+            }
+
+            i += consumed;
+        }
+
+        if (length < Min || length > Max)
+        {
+            yield return length == 0 ? "is empty" : $"is {ValueText.Count(length, "character")} long";
+        }
+
+        if (badCharacter is not null)
+        {
+            yield return badCharacter;
+        }
+    }
+
+    /// <summary>Whether <paramref name="c"/> is an ASCII letter, digit or underscore: the <c>\w</c> of Java and Smithy.</summary>
+    public static bool IsWord(Rune c) =>
+        c.Value is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_';
+
+    /// <summary>Whether <paramref name="c"/> is a word character or one of <paramref name="others"/>.</summary>
+    public static bool IsWordOr(Rune c, string others) =>
+        IsWord(c) || (c.IsAscii && others.Contains((char)c.Value, StringComparison.Ordinal));
+}

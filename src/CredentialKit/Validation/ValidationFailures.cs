@@ -1,0 +1,33 @@
+namespace CredentialKit;
+
+/// <summary>
+/// Collects validation failures in the one message format the docs and callers rely on:
+/// <c>[Profile '&lt;name&gt;': ]&lt;KeyPath&gt;[ (&lt;role ARN&gt;)] &lt;what is wrong&gt;; allowed: &lt;what is allowed&gt;.</c>
+/// </summary>
+/// <remarks>
+/// Callers pass only the problem and the allowed values; they must never put a secret (secret access key, session token,
+/// MFA code) or the value of an external id or policy into either text.
+/// </remarks>
+internal sealed class ValidationFailures
+{
+    private readonly List<string> _messages = [];
+    private readonly string _prefix;
+
+    /// <summary>Starts an empty collection whose messages name <paramref name="profileName"/> when it is not empty.</summary>
+    public ValidationFailures(string? profileName) =>
+        _prefix = string.IsNullOrEmpty(profileName) ? string.Empty : $"Profile '{profileName}': ";
+
+    public int Count => _messages.Count;
+
+    public IReadOnlyList<string> Messages => _messages;
+
+    /// <summary>Records a failure of a setting outside any role hop.</summary>
+    public void Add(string keyPath, string problem, string allowed) => Add(keyPath, roleArn: null, problem, allowed);
+
+    /// <summary>Records a failure of a hop setting; the hop's role ARN follows the key path when it is known.</summary>
+    public void Add(string keyPath, string? roleArn, string problem, string allowed)
+    {
+        var hop = string.IsNullOrEmpty(roleArn) ? string.Empty : $" ({ValueText.Shorten(roleArn)})";
+        _messages.Add($"{_prefix}{keyPath}{hop} {problem}; allowed: {allowed}.");
+    }
+}
