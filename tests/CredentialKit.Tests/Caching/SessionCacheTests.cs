@@ -1,0 +1,185 @@
+using CredentialKit.Tests.Helpers;
+
+namespace CredentialKit.Tests.Caching;
+
+public class SessionCacheTests
+{
+    private readonly ProviderFixture _fixture = new();
+
+    [Fact]
+    public async Task TwoProvidersSharingAChainPrefix_ShareTheHubSession()
+    {
+        using var cache = new SessionCache(_fixture.CacheOptions());
+        await using var reports = CredentialProvider.Create(ProviderFixture.Profile(ProviderFixture.HubArn, ProviderFixture.ReportsArn), cache, "reports");
+        await using var billing = CredentialProvider.Create(ProviderFixture.Profile(ProviderFixture.HubArn, ProviderFixture.BillingArn), cache, "billing");
+
+        await reports.GetCredentialsAsync();
+        await billing.GetCredentialsAsync();
+
+        Assert.Equal([ProviderFixture.HubArn, ProviderFixture.ReportsArn, ProviderFixture.BillingArn], _fixture.Sts.Calls.Select(c => c.Request.RoleArn));
+        Assert.Equal(_fixture.Sts.Calls[1].SignerAccessKeyId, _fixture.Sts.Calls[2].SignerAccessKeyId);
+        Assert.Equal(3, cache.Count);
+    }
+
+    [Fact]
+    public async Task SharedHub_RefreshesOnceForBothProviders()
+    {
+        using var cache = new SessionCache(_fixture.CacheOptions());
+        await using var reports = CredentialProvider.Create(ProviderFixture.Profile(ProviderFixture.HubArn, ProviderFixture.ReportsArn), cache, "reports");
+        await using var billing = CredentialProvider.Create(ProviderFixture.Profile(ProviderFixture.HubArn, ProviderFixture.BillingArn), cache, "billing");
+        await Task.WhenAll(reports.GetCredentialsAsync().AsTask(), billing.GetCredentialsAsync().AsTask());
+
+        _fixture.Time.Advance(TimeSpan.FromMinutes(59) + TimeSpan.FromSeconds(30)); // every hop below its minimum lifetime
+        await Task.WhenAll(reports.GetCredentialsAsync().AsTask(), billing.GetCredentialsAsync().AsTask());
+
+        Assert.Equal(2, _fixture.Sts.Calls.Count(c => c.Request.RoleArn == ProviderFixture.HubArn));
+        Assert.Equal(6, _fixture.Sts.CallCount);
+    }
+
+    [Fact]
+    public async Task DifferentSourceCredentials_DoNotShareSessions()
+    {
+        using var cache = new SessionCache(_fixture.CacheOptions());
+        var other = ProviderFixture.Profile();
+        other.Source.AccessKeyId = "AKIAOTHEREXAMPLE0001";
+        await using var first = CredentialProvider.Create(ProviderFixture.Profile(), cache);
+        await using var second = CredentialProvider.Create(other, cache);
+
+        await first.GetCredentialsAsync();
+        await second.GetCredentialsAsync();
+
+        Assert.Equal(2, _fixture.Sts.CallCount);
+    }
+
+    [Fact]
+    public async Task DisposingOneProvider_LeavesTheSharedSessionToTheOther()
+    {
+        using var cache = new SessionCache(_fixture.CacheOptions());
+        var first = CredentialProvider.Create(ProviderFixture.Profile(), cache);
+        await using var second = CredentialProvider.Create(ProviderFixture.Profile(), cache);
+        await first.GetCredentialsAsync();
+
+        await first.DisposeAsync();
+        await second.GetCredentialsAsync();
+
+        Assert.Equal(1, _fixture.Sts.CallCount);
+    }
+
+    [Fact]
+    public async Task ForRole_AssumesTheRoleSignedByTheParentSession()
+    {
+        await using var provider = _fixture.Create();
+        var tenant = provider.ForRole(new AssumeRoleOptions { RoleArn = "arn:aws:iam::123456789012:role/tenant", ExternalId = "tenant-42", RoleSessionName = "saas" });
+
+        var credentials = await tenant.GetCredentialsAsync();
+
+        Assert.StartsWith("ASIATENANT", credentials.AccessKeyId);
+        var call = _fixture.Sts.Calls[1];
+        Assert.Equal("tenant-42", call.Request.ExternalId);
+        Assert.StartsWith("ASIAHUB", call.SignerAccessKeyId);
+    }
+
+    [Fact]
+    public async Task ForRole_SameRoleTwice_SharesOneSession()
+    {
+        await using var provider = _fixture.Create();
+        var role = new AssumeRoleOptions { RoleArn = "arn:aws:iam::123456789012:role/tenant", ExternalId = "tenant-42" };
+
+        await provider.ForRole(role).GetCredentialsAsync();
+        await provider.ForRole(role).GetCredentialsAsync();
+
+        Assert.Equal(2, _fixture.Sts.CallCount);
+    }
+
+    [Fact]
+    public async Task ForRole_ChainedDuration_IsClampedToOneHour()
+    {
+        await using var provider = _fixture.Create();
+
+        await provider.ForRole(new AssumeRoleOptions { RoleArn = "arn:aws:iam::123456789012:role/tenant", Duration = TimeSpan.FromHours(3) }).GetCredentialsAsync();
+
+        Assert.Equal(3600, _fixture.Sts.Calls[1].Request.DurationSeconds);
+    }
+
+    [Fact]
+    public async Task ForRole_ParentDisposed_HandleStillWorks()
+    {
+        var provider = CredentialProvider.Create(ProviderFixture.Profile(), new SessionCache(_fixture.CacheOptions()));
+        var tenant = provider.ForRole(new AssumeRoleOptions { RoleArn = "arn:aws:iam::123456789012:role/tenant" });
+
+        provider.Dispose();
+        var credentials = await tenant.GetCredentialsAsync();
+
+        Assert.StartsWith("ASIATENANT", credentials.AccessKeyId);
+    }
+
+    [Fact]
+    public async Task ManyTenants_StayBoundedBySizeLimit_AndEvictedHandlesAssumeAgain()
+    {
+        const int sizeLimit = 10;
+        using var cache = new SessionCache(_fixture.CacheOptions(sizeLimit));
+        var evictions = 0;
+        cache.Evicted += _ => Interlocked.Increment(ref evictions);
+        await using var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache, "saas");
+        var tenants = Enumerable.Range(0, 40)
+            .Select(i => provider.ForRole(new AssumeRoleOptions { RoleArn = $"arn:aws:iam::{100000000000 + i}:role/tenant", ExternalId = $"tenant-{i}" }))
+            .ToList();
+
+        foreach (var tenant in tenants)
+        {
+            await tenant.GetCredentialsAsync();
+        }
+
+        await Eventually.WaitAsync(() => cache.Count <= sizeLimit, "the cache shrinking to its size limit");
+        Assert.True(Volatile.Read(ref evictions) >= 40 + 1 - sizeLimit);
+
+        // Every handle still works; evicted ones simply assume their role again.
+        var before = _fixture.Sts.CallCount;
+        foreach (var tenant in tenants)
+        {
+            Assert.StartsWith("ASIATENANT", (await tenant.GetCredentialsAsync()).AccessKeyId);
+        }
+
+        Assert.True(_fixture.Sts.CallCount > before);
+        Assert.Equal(ProviderFixture.HubArn, _fixture.Sts.Calls[0].Request.RoleArn);
+        Assert.Equal(1, _fixture.Sts.Calls.Count(c => c.Request.RoleArn == ProviderFixture.HubArn)); // the profile's hop is kept
+    }
+
+    [Fact]
+    public async Task ExpiredSession_LeavesTheCache()
+    {
+        using var cache = new SessionCache(_fixture.CacheOptions());
+        var evicted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cache.Evicted += _ => evicted.TrySetResult();
+        await using var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache);
+        await provider.GetCredentialsAsync();
+
+        _fixture.Time.Advance(TimeSpan.FromHours(1));
+        cache.Compact(0); // runs the expiration scan
+        await evicted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, cache.Count);
+        await provider.GetCredentialsAsync(); // the handle resolves a new session
+        Assert.Equal(2, _fixture.Sts.CallCount);
+    }
+
+    [Fact]
+    public void SessionCache_SizeLimitBelowOne_Throws()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SessionCache(new SessionCacheOptions { SizeLimit = 0 }));
+
+        Assert.Contains("SizeLimit", error.Message);
+    }
+
+    [Fact]
+    public async Task SessionCache_Dispose_DisposesProvidersOverIt()
+    {
+        var cache = new SessionCache(_fixture.CacheOptions());
+        var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache);
+        await provider.GetCredentialsAsync();
+
+        cache.Dispose();
+
+        await Assert.ThrowsAnyAsync<ObjectDisposedException>(() => provider.GetCredentialsAsync().AsTask());
+    }
+}
