@@ -1,0 +1,208 @@
+using System.Globalization;
+using CredentialKit;
+using static CredentialKit.Tests.Validation.ValidationTestData;
+
+namespace CredentialKit.Tests.Validation;
+
+public class RefreshOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_Defaults_Succeed()
+    {
+        Assert.Empty(Failures(CreateValid()));
+    }
+
+    [Theory]
+    [InlineData(0.0, true)]
+    [InlineData(1.0, true)]
+    [InlineData(-0.01, false)]
+    [InlineData(1.01, false)]
+    [InlineData(double.NaN, false)]
+    [InlineData(double.PositiveInfinity, false)]
+    public void Validate_JitterFraction_Allows0To1(double value, bool valid)
+    {
+        var failures = CreateSut(r => r.JitterFraction = value);
+
+        AssertValidity(valid, failures, "Refresh:JitterFraction is ", "0 to 1 (share of the refresh-ahead window)");
+    }
+
+    [Fact]
+    public void Validate_JitterFractionAboveOne_ShowsValueAndRangeInvariantly()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+        try
+        {
+            var failure = Assert.Single(CreateSut(r => r.JitterFraction = 1.5));
+
+            Assert.Equal("Refresh:JitterFraction is 1.5; allowed: 0 to 1 (share of the refresh-ahead window).", failure);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
+    public void Validate_JitterFractionNaN_SaysNaN()
+    {
+        Assert.StartsWith("Refresh:JitterFraction is NaN; allowed:", Assert.Single(CreateSut(r => r.JitterFraction = double.NaN)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(10, true)]
+    [InlineData(-1, false)]
+    [InlineData(11, false)]
+    public void Validate_MaxRetryAttempts_Allows0To10(int value, bool valid)
+    {
+        var failures = CreateSut(r => r.MaxRetryAttempts = value);
+
+        AssertValidity(valid, failures, $"Refresh:MaxRetryAttempts is {value}; ", "0 to 10");
+    }
+
+    [Theory]
+    [InlineData("00:00:00", true)]
+    [InlineData("01:00:00", true)]
+    [InlineData("-00:00:00.001", false)]
+    [InlineData("01:00:00.001", false)]
+    public void Validate_MinimumLifetime_Allows0To1Hour(string value, bool valid)
+    {
+        var failures = CreateSut(r =>
+        {
+            r.MinimumLifetime = TimeSpan.Parse(value, CultureInfo.InvariantCulture);
+            r.RefreshAhead = TimeSpan.FromHours(2);
+        });
+
+        AssertValidity(valid, failures, "Refresh:MinimumLifetime is ", "00:00:00 to 01:00:00 (0 to 1 hour)");
+    }
+
+    [Fact]
+    public void Validate_MinimumLifetimeTooLong_ShowsValueInConfigurationNotation()
+    {
+        var failure = Assert.Single(CreateSut(r => r.MinimumLifetime = TimeSpan.FromMinutes(90)));
+
+        Assert.Equal("Refresh:MinimumLifetime is 01:30:00; allowed: 00:00:00 to 01:00:00 (0 to 1 hour).", failure);
+    }
+
+    [Theory]
+    [InlineData("00:01:00.001", true)] // just above the default MinimumLifetime (1 min)
+    [InlineData("00:01:00", false)] // equal is not enough
+    [InlineData("00:00:30", false)]
+    [InlineData("12:00:00", true)]
+    [InlineData("12:00:00.001", false)]
+    public void Validate_RefreshAhead_MustExceedMinimumLifetimeAndBeAtMost12Hours(string value, bool valid)
+    {
+        var failures = CreateSut(r => r.RefreshAhead = TimeSpan.Parse(value, CultureInfo.InvariantCulture));
+
+        AssertValidity(valid, failures, "Refresh:RefreshAhead is ", "more than Refresh:MinimumLifetime (00:01:00) and at most 12:00:00 (12 hours)");
+    }
+
+    [Theory]
+    [InlineData("00:00:00", true)]
+    [InlineData("00:01:00", true)]
+    [InlineData("-00:00:00.001", false)]
+    [InlineData("00:01:00.001", false)]
+    public void Validate_RetryBaseDelay_Allows0To1Minute(string value, bool valid)
+    {
+        var failures = CreateSut(r =>
+        {
+            r.RetryBaseDelay = TimeSpan.Parse(value, CultureInfo.InvariantCulture);
+            r.RetryMaxDelay = TimeSpan.FromMinutes(5);
+        });
+
+        AssertValidity(valid, failures, "Refresh:RetryBaseDelay is ", "00:00:00 to 00:01:00 (0 to 1 minute)");
+    }
+
+    [Theory]
+    [InlineData("00:00:00.5", true)] // equal to the default RetryBaseDelay
+    [InlineData("00:00:00.499", false)]
+    [InlineData("00:05:00", true)]
+    [InlineData("00:05:00.001", false)]
+    public void Validate_RetryMaxDelay_AllowsRetryBaseDelayTo5Minutes(string value, bool valid)
+    {
+        var failures = CreateSut(r => r.RetryMaxDelay = TimeSpan.Parse(value, CultureInfo.InvariantCulture));
+
+        AssertValidity(valid, failures, "Refresh:RetryMaxDelay is ", "at least Refresh:RetryBaseDelay (00:00:00.5) and at most 00:05:00 (5 minutes)");
+    }
+
+    [Fact]
+    public void Validate_RetryMaxDelayBelowBase_SaysWhy()
+    {
+        var failure = Assert.Single(CreateSut(r => r.RetryMaxDelay = TimeSpan.FromMilliseconds(100)));
+
+        Assert.Equal(
+            "Refresh:RetryMaxDelay is 00:00:00.1, less than Refresh:RetryBaseDelay; allowed: at least Refresh:RetryBaseDelay (00:00:00.5) and at most 00:05:00 (5 minutes).",
+            failure);
+    }
+
+    [Theory]
+    [InlineData("00:00:00.01", true)]
+    [InlineData("00:00:00.0099999", false)]
+    [InlineData("00:05:00", true)]
+    [InlineData("00:05:00.001", false)]
+    public void Validate_AttemptTimeout_Allows10MillisecondsTo5Minutes(string value, bool valid)
+    {
+        var failures = CreateSut(r => r.AttemptTimeout = TimeSpan.Parse(value, CultureInfo.InvariantCulture));
+
+        AssertValidity(valid, failures, "Refresh:AttemptTimeout is ", "00:00:00.01 to 00:05:00 (10 milliseconds to 5 minutes)");
+    }
+
+    [Theory]
+    [InlineData("00:00:01", true)]
+    [InlineData("00:00:00.999", false)]
+    [InlineData("01:00:00", true)]
+    [InlineData("01:00:00.001", false)]
+    public void Validate_FailedRefreshRetryDelay_Allows1SecondTo1Hour(string value, bool valid)
+    {
+        var failures = CreateSut(r => r.FailedRefreshRetryDelay = TimeSpan.Parse(value, CultureInfo.InvariantCulture));
+
+        AssertValidity(valid, failures, "Refresh:FailedRefreshRetryDelay is ", "00:00:01 to 01:00:00 (1 second to 1 hour)");
+    }
+
+    [Theory]
+    [InlineData("00:00:00", true)]
+    [InlineData("-00:00:00.001", false)]
+    [InlineData("00:10:00", true)]
+    [InlineData("00:10:00.001", false)]
+    public void Validate_ErrorCacheDuration_Allows0To10Minutes(string value, bool valid)
+    {
+        var failures = CreateSut(r => r.ErrorCacheDuration = TimeSpan.Parse(value, CultureInfo.InvariantCulture));
+
+        AssertValidity(valid, failures, "Refresh:ErrorCacheDuration is ", "00:00:00 to 00:10:00 (0 to 10 minutes");
+    }
+
+    [Fact]
+    public void Validate_SeveralBadRefreshSettings_ReportsEveryOne()
+    {
+        var failures = CreateSut(r =>
+        {
+            r.JitterFraction = 2;
+            r.MaxRetryAttempts = 99;
+            r.AttemptTimeout = TimeSpan.Zero;
+            r.ErrorCacheDuration = TimeSpan.FromHours(1);
+        });
+
+        Assert.Equal(4, failures.Count);
+    }
+
+    private static IReadOnlyList<string> CreateSut(Action<RefreshOptions> configure)
+    {
+        var options = CreateValid();
+        configure(options.Refresh);
+        return Failures(options);
+    }
+
+    private static void AssertValidity(bool valid, IReadOnlyList<string> failures, string startsWith, string allowedContains)
+    {
+        if (valid)
+        {
+            Assert.Empty(failures);
+            return;
+        }
+
+        var failure = Assert.Single(failures);
+        Assert.StartsWith(startsWith, failure, StringComparison.Ordinal);
+        Assert.Contains("; allowed: " + allowedContains, failure, StringComparison.Ordinal);
+    }
+}

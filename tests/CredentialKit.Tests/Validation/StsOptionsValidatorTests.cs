@@ -1,0 +1,121 @@
+using CredentialKit;
+using static CredentialKit.Tests.Validation.ValidationTestData;
+
+namespace CredentialKit.Tests.Validation;
+
+public class StsOptionsValidatorTests
+{
+    [Theory]
+    [InlineData("eu-west-1", true)]
+    [InlineData("us-gov-west-1", true)]
+    [InlineData("cn-north-1", true)]
+    [InlineData("ap-southeast-2", true)]
+    [InlineData("us-isob-east-1", true)]
+    [InlineData("eusc-de-east-1", true)]
+    [InlineData("", true)] // empty means unset
+    [InlineData("EU-WEST-1", false)]
+    [InlineData("eu-west", false)]
+    [InlineData("euwest1", false)]
+    [InlineData("eu-west-1 ", false)]
+    [InlineData("eu-west-١", false)] // .NET \d would accept an Arabic-Indic digit
+    [InlineData("sts.eu-west-1.amazonaws.com", false)]
+    public void Validate_Region_MustBeARegionName(string region, bool valid)
+    {
+        var options = CreateValid();
+        options.Sts.Region = region;
+
+        var failures = Failures(options);
+
+        if (valid)
+        {
+            Assert.Empty(failures);
+        }
+        else
+        {
+            Assert.Equal(
+                $"Sts:Region is '{region}', which is not a region name; allowed: a region name such as eu-west-1, us-gov-west-1 or cn-north-1.",
+                Assert.Single(failures));
+        }
+    }
+
+    [Theory]
+    [InlineData("eu-central-1", true)]
+    [InlineData("Frankfurt", false)]
+    public void Validate_AuthenticationRegion_MustBeARegionName(string region, bool valid)
+    {
+        var options = CreateValid();
+        options.Sts.ServiceUrl = "https://sts.example.internal";
+        options.Sts.AuthenticationRegion = region;
+
+        var failures = Failures(options);
+
+        Assert.Equal(valid, failures.Count == 0);
+        if (!valid)
+        {
+            Assert.StartsWith($"Sts:AuthenticationRegion is '{region}', which is not a region name; allowed: ", Assert.Single(failures), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:4566/", true)]
+    [InlineData("https://sts.eu-west-1.amazonaws.com", true)]
+    [InlineData("https://vpce-0abc.sts.eu-west-1.vpce.amazonaws.com/path", true)]
+    [InlineData("", true)]
+    [InlineData("sts.eu-west-1.amazonaws.com", false)]
+    [InlineData("localhost:4566", false)]
+    [InlineData("ftp://sts.example.com", false)]
+    [InlineData("/relative/path", false)]
+    [InlineData("http://", false)]
+    public void Validate_ServiceUrl_MustBeAbsoluteHttpOrHttps(string url, bool valid)
+    {
+        var options = CreateValid();
+        options.Sts.ServiceUrl = url;
+
+        var failures = Failures(options);
+
+        if (valid)
+        {
+            Assert.Empty(failures);
+        }
+        else
+        {
+            var failure = Assert.Single(failures);
+            Assert.StartsWith($"Sts:ServiceUrl is '{url}', which is not an absolute http or https URL; allowed: an absolute http:// or https:// URL", failure, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Validate_ValidFallbackRegions_Succeeds()
+    {
+        var options = CreateValid();
+        options.Sts.Region = "eu-west-1";
+        options.Sts.FallbackRegions.Add("eu-central-1");
+        options.Sts.FallbackRegions.Add("eu-north-1");
+
+        Assert.Empty(Failures(options));
+    }
+
+    [Fact]
+    public void Validate_BadFallbackRegions_ReportsEachEntry()
+    {
+        var options = CreateValid();
+        options.Sts.Region = "eu-west-1";
+        options.Sts.FallbackRegions.Add("eu-central-1");
+        options.Sts.FallbackRegions.Add("eu-central-1");
+        options.Sts.FallbackRegions.Add("eu-west-1");
+        options.Sts.FallbackRegions.Add("Ireland");
+        options.Sts.FallbackRegions.Add(null!);
+
+        var failures = Failures(options);
+
+        const string Allowed = "; allowed: a region name such as eu-west-1, us-gov-west-1 or cn-north-1, each once and other than Sts:Region.";
+        Assert.Equal(
+            [
+                "Sts:FallbackRegions:1 is 'eu-central-1', which Sts:FallbackRegions:0 already lists" + Allowed,
+                "Sts:FallbackRegions:2 is 'eu-west-1', which is Sts:Region itself" + Allowed,
+                "Sts:FallbackRegions:3 is 'Ireland', which is not a region name" + Allowed,
+                "Sts:FallbackRegions:4 is null" + Allowed,
+            ],
+            failures);
+    }
+}
