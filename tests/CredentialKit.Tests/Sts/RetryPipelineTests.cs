@@ -107,7 +107,10 @@ public class RetryPipelineTests
         _fixture.Sts.EnqueueError("Throttling");
 
         var call = provider.GetCredentialsAsync().AsTask();
-        await Eventually.WaitAsync(() => _fixture.Time.NextTimerDueIn is not null, "the retry delay being scheduled");
+        // The attempt timeout (5 s) is armed during the attempt; the retry delay (about 0.9 s here) replaces it after.
+        await Eventually.WaitAsync(
+            () => _fixture.Sts.CallCount == 1 && _fixture.Time.NextTimerDueIn is { } due && due < TimeSpan.FromSeconds(5),
+            "the retry delay being scheduled");
 
         Assert.False(call.IsCompleted); // parked on the manual clock's retry delay
         Assert.Equal(1, _fixture.Sts.CallCount);

@@ -1,0 +1,24 @@
+using CredentialKit.Samples.ConsoleApp;
+
+// CredentialKit console sample: a live view of a refreshing role chain riding through STS faults.
+// With no arguments it runs against an embedded LocalSts whose sessions last 20 seconds.
+DemoSettings settings;
+try
+{
+    settings = DemoSettings.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var summary = await new Demo(settings).RunAsync(cancel.Token);
+return summary.ExpiredHandedOut == 0 ? 0 : 1;
