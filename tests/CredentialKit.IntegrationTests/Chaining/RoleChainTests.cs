@@ -123,7 +123,7 @@ public sealed class RoleChainTests
         Assert.Equal(["28800", "3600"], requests.Select(e => e.Parameters["DurationSeconds"]));
         Assert.Equal(["ValidationError", LocalStsJournal.SuccessOutcome], requests.Select(e => e.Outcome));
         Assert.Equal(h.Time.GetUtcNow() + TimeSpan.FromHours(1), credentials.Expiration);
-        Assert.Single(h.Logs.WithEventId(6));
+        Assert.Single(h.ProviderLogs(6));
 
         // The fallback is remembered: the next session is asked for with one hour straight away.
         provider.Invalidate();

@@ -121,6 +121,11 @@ internal sealed class LocalStsHarness : IAsyncDisposable
     /// <summary>Waits for the refresh of <paramref name="provider"/>'s own session (not its parents') to finish.</summary>
     public static Task WhenIdleAsync(ICredentialProvider provider) => ((ChainedCredentialProvider)provider).Session.WhenIdleAsync();
 
+    /// <summary>The provider's log records with <paramref name="eventId"/> (LocalSts and Kestrel reuse small ids too).</summary>
+    public IReadOnlyList<LogRecord> ProviderLogs(int eventId) =>
+        Logs.WithEventId(eventId).Where(r => r.Category.StartsWith("CredentialKit.", StringComparison.Ordinal)
+            && !r.Category.StartsWith("CredentialKit.LocalSts", StringComparison.Ordinal)).ToList();
+
     /// <summary>The AssumeRole requests LocalSts saw, oldest first.</summary>
     public IReadOnlyList<LocalStsJournalEntry> AssumeRoleRequests(string? roleArn = null) =>
         Server.Journal.Snapshot()
