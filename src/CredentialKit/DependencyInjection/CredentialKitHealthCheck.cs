@@ -1,0 +1,87 @@
+using System.Globalization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace CredentialKit;
+
+/// <summary>
+/// Reports the worst state among the registered profiles: Healthy when every one is
+/// <see cref="CredentialProviderState.Fresh"/>, Degraded when one serves cached credentials after a failed refresh or is
+/// below its minimum lifetime, and the registration's failure status (Unhealthy by default) when one has no credentials.
+/// </summary>
+/// <remarks>
+/// <see cref="HealthCheckResult.Data"/> holds, per profile, <c>&lt;profile&gt;:state</c>,
+/// <c>&lt;profile&gt;:remainingLifetimeSeconds</c> (while a session is held) and <c>&lt;profile&gt;:lastErrorCode</c>
+/// (after a failure): never a key, a secret or a token. Reading the status makes no STS call.
+/// </remarks>
+internal sealed class CredentialKitHealthCheck(ICredentialProviderFactory factory) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var failureStatus = context.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
+        var data = new Dictionary<string, object>(StringComparer.Ordinal);
+        var findings = new List<(string Profile, HealthStatus Status, string Reason)>();
+        foreach (var name in factory.ProfileNames)
+        {
+            CredentialProviderStatus status;
+            try
+            {
+                status = factory.GetProvider(name).GetStatus();
+            }
+            catch (OptionsValidationException e)
+            {
+                data[$"{name}:state"] = "InvalidOptions";
+                findings.Add((name, failureStatus, $"has invalid options ({e.Failures.Count()} problem(s))"));
+                continue;
+            }
+
+            data[$"{name}:state"] = status.State.ToString();
+            if (status.RemainingLifetime is { } remaining)
+            {
+                data[$"{name}:remainingLifetimeSeconds"] = (long)Math.Max(0, Math.Floor(remaining.TotalSeconds));
+            }
+
+            if (status.LastErrorCode is { } code)
+            {
+                data[$"{name}:lastErrorCode"] = code;
+            }
+
+            var lastError = status.LastErrorCode is null ? string.Empty : $", last error {status.LastErrorCode}";
+            switch (status.State)
+            {
+                case CredentialProviderState.Fresh:
+                    findings.Add((name, HealthStatus.Healthy, "is fresh"));
+                    break;
+                case CredentialProviderState.ServingCachedAfterFailure:
+                    findings.Add((name, HealthStatus.Degraded, $"serves cached credentials after a failed refresh ({Remaining(status)} left{lastError})"));
+                    break;
+                case CredentialProviderState.BelowMinimumLifetime:
+                    findings.Add((name, HealthStatus.Degraded, $"is below its minimum lifetime ({Remaining(status)} left{lastError})"));
+                    break;
+                default:
+                    findings.Add((name, failureStatus, $"has no credentials{lastError}"));
+                    break;
+            }
+        }
+
+        if (findings.Count == 0)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("No CredentialKit profile is registered.", data));
+        }
+
+        var worst = findings.Min(f => f.Status);
+        if (worst == HealthStatus.Healthy)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy($"All {findings.Count} CredentialKit profile(s) are fresh.", data));
+        }
+
+        var description = string.Join("; ", findings.Where(f => f.Status == worst).Select(f => $"profile '{f.Profile}' {f.Reason}"));
+        return Task.FromResult(new HealthCheckResult(worst, $"CredentialKit: {description}.", data: data));
+    }
+
+    private static string Remaining(CredentialProviderStatus status) =>
+        status.RemainingLifetime is { } remaining
+            ? remaining.ToString(remaining >= TimeSpan.FromHours(1) ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture)
+            : "none";
+}

@@ -1,0 +1,34 @@
+namespace CredentialKit;
+
+/// <summary>
+/// Settings shared by every profile registered with <c>AddCredentialKit</c>: the top level of the <c>CredentialKit</c>
+/// configuration section, beside <c>Profiles</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// "CredentialKit": {
+///   "WarmUpOnStart": true,
+///   "SessionCache": { "SizeLimit": 2048 },
+///   "Profiles": { "reports": { "Roles": [ { "RoleArn": "arn:aws:iam::444455556666:role/reports" } ] } }
+/// }
+/// </code>
+/// </example>
+public sealed class CredentialKitOptions
+{
+    /// <summary>
+    /// Gets or sets whether every profile fetches its first session while the host starts. A failure that cannot succeed
+    /// by retrying (<c>AccessDenied</c>, an invalid request) stops the host from starting, naming the profile; a transient
+    /// one is logged and retried in the background, and the host starts.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool WarmUpOnStart { get; set; } = CredentialKitHostingDefaults.WarmUpOnStart;
+
+    /// <summary>
+    /// Gets the settings of the one <see cref="CredentialKit.SessionCache"/> all profiles share. Only
+    /// <see cref="SessionCacheOptions.SizeLimit"/> comes from configuration; services left unset here are taken from
+    /// the container (<see cref="TimeProvider"/>, <c>ILoggerFactory</c>, <c>IMeterFactory</c>, <see cref="IStsClientFactory"/>),
+    /// falling back to the <see cref="CredentialKit.SessionCache"/> defaults when the container has none.
+    /// </summary>
+    /// <value>The default is a new <see cref="SessionCacheOptions"/> (1024 sessions).</value>
+    public SessionCacheOptions SessionCache { get; } = new();
+}
