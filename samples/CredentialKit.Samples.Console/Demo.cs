@@ -37,7 +37,7 @@ internal sealed class Demo(DemoSettings settings)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(settings.Duration);
         var workers = Enumerable.Range(0, Workers).Select(_ => WorkAsync(provider, minimumLifetime, stop.Token)).ToList();
-        var faults = sts is null ? Task.CompletedTask : InjectFaultsAsync(sts, events, stop.Token);
+        var faults = sts is null ? Task.CompletedTask : InjectFaultsAsync(sts, provider, chain.Refresh.RefreshAhead!.Value, events, stop.Token);
         await view.RunAsync(() => (Interlocked.Read(ref _served), Interlocked.Read(ref _failed), Interlocked.Read(ref _expired)), stop.Token);
         await Task.WhenAll(workers);
         await faults;
@@ -106,19 +106,25 @@ internal sealed class Demo(DemoSettings settings)
         }
     }
 
-    private async Task InjectFaultsAsync(LocalStsServer sts, EventLog events, CancellationToken cancellationToken)
+    private async Task InjectFaultsAsync(LocalStsServer sts, ICredentialProvider provider, TimeSpan refreshAhead, EventLog events, CancellationToken cancellationToken)
     {
         try
         {
-            await Task.Delay(settings.Duration * 0.4, _time, cancellationToken);
+            await Task.Delay(settings.Duration * 0.3, _time, cancellationToken);
             sts.Faults.Enqueue(LocalStsFault.Throttling(), "AssumeRole", count: 6);
             events.Note("Injected a throttling storm: the next 6 AssumeRole calls answer Throttling");
 
-            await Task.Delay(settings.Duration * 0.15, _time, cancellationToken);
+            // Start the outage just as the final session enters its refresh window, so its refresh fails and the
+            // service rides through on the cached session until STS is back.
+            await Task.Delay(settings.Duration * 0.2, _time, cancellationToken);
+            while (provider.GetStatus().RemainingLifetime is not { } left || left > refreshAhead)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken);
+            }
+
             sts.Faults.StartOutage(LocalStsFault.ServiceUnavailable());
             events.Note("STS outage started: every call answers 503 ServiceUnavailable");
-
-            await Task.Delay(TimeSpan.FromSeconds(6), _time, cancellationToken);
+            await Task.Delay(DemoChain.OutageLength, _time, cancellationToken);
             sts.Faults.EndOutage();
             events.Note("STS outage ended");
         }

@@ -8,6 +8,12 @@ internal static class DemoChain
     /// <summary>Sessions on the embedded LocalSts last 20 s, so the refresh settings are scaled down to match.</summary>
     public static readonly TimeSpan LocalSessionLifetime = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long the injected outage lasts: shorter than the usable rest of a session entering its refresh window
+    /// (RefreshAhead − MinimumLifetime = 8 s), so the service rides through it on cached credentials.
+    /// </summary>
+    public static readonly TimeSpan OutageLength = TimeSpan.FromSeconds(5);
+
     public static CredentialProfileOptions ForLocalSts(Uri endpoint)
     {
         var options = new CredentialProfileOptions();
@@ -27,9 +33,9 @@ internal static class DemoChain
         options.Sts.ServiceUrl = endpoint.ToString();
         options.Sts.AuthenticationRegion = "us-east-1";
 
-        // The production defaults scaled to 20-second sessions: refresh in the last 6 s (jittered over its first half),
+        // The production defaults scaled to 20-second sessions: refresh in the last 10 s (jittered over its first half),
         // never hand out less than 2 s, retry quickly.
-        options.Refresh.RefreshAhead = TimeSpan.FromSeconds(6);
+        options.Refresh.RefreshAhead = TimeSpan.FromSeconds(10);
         options.Refresh.MinimumLifetime = TimeSpan.FromSeconds(2);
         options.Refresh.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
         options.Refresh.RetryMaxDelay = TimeSpan.FromMilliseconds(500);

@@ -40,7 +40,7 @@ internal static class TimelineSvg
         if (outageStart is not null)
         {
             var end = outageEnd?.At.TotalSeconds ?? duration.TotalSeconds;
-            svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{F(X(outageStart.At.TotalSeconds))}" y="{Top - 10}" width="{F(X(end) - X(outageStart.At.TotalSeconds))}" height="{roleArns.Count * LaneHeight}" fill="#f8d7da" opacity="0.7"/><text x="{F(X(outageStart.At.TotalSeconds) + 3)}" y="{Top + (roleArns.Count * LaneHeight) - 14}" fill="#a00">STS outage (503)</text>""");
+            svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{F(X(outageStart.At.TotalSeconds))}" y="{Top - 10}" width="{F(X(end) - X(outageStart.At.TotalSeconds))}" height="{roleArns.Count * LaneHeight}" fill="#f8d7da" opacity="0.7"/><text x="{F(X(outageStart.At.TotalSeconds) + 3)}" y="{Top - 14}" fill="#a00">STS outage (503)</text>""");
         }
 
         foreach (var note in notes.Where(n => n.Message.StartsWith("Injected", StringComparison.Ordinal)))
@@ -76,20 +76,20 @@ internal static class TimelineSvg
             foreach (var warning in mine.Where(e => e.EventId is 5 or 3))
             {
                 var colour = warning.EventId == 3 ? "#d00" : "#e0a000";
-                svg.AppendLine(CultureInfo.InvariantCulture, $"""<circle cx="{F(X(warning.At.TotalSeconds))}" cy="{y + 56}" r="4" fill="{colour}"/>""");
+                svg.AppendLine(CultureInfo.InvariantCulture, $"""<circle cx="{F(X(warning.At.TotalSeconds))}" cy="{y + 63}" r="4" fill="{colour}"/>""");
             }
 
             foreach (var retry in mine.Where(e => e.EventId == 7))
             {
-                svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{F(X(retry.At.TotalSeconds) - 2)}" y="{y + 52}" width="4" height="8" fill="#ff7f0e"/>""");
+                svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{F(X(retry.At.TotalSeconds) - 2)}" y="{y + 47}" width="4" height="8" fill="#ff7f0e"/>""");
             }
         }
 
         var legendY = axisY + 40;
         svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{Left}" y="{legendY - 10}" width="24" height="12" fill="#5b9bd5"/><text x="{Left + 30}" y="{legendY}">session (issued → expiry)</text>""");
         svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{Left + 200}" y="{legendY - 10}" width="24" height="12" fill="#1f4e79" opacity="0.5"/><text x="{Left + 230}" y="{legendY}">from the scheduled (jittered) refresh moment</text>""");
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{Left + 500}" y="{legendY - 10}" width="4" height="10" fill="#ff7f0e"/><text x="{Left + 510}" y="{legendY}">STS retry</text>""");
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<circle cx="{Left + 590}" cy="{legendY - 4}" r="4" fill="#e0a000"/><text x="{Left + 600}" y="{legendY}">refresh failed, cached session served</text>""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{Left + 545}" y="{legendY - 10}" width="4" height="10" fill="#ff7f0e"/><text x="{Left + 555}" y="{legendY}">STS retry</text>""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<circle cx="{Left + 640}" cy="{legendY - 4}" r="4" fill="#e0a000"/><text x="{Left + 650}" y="{legendY}">refresh failed, cached session served</text>""");
         svg.AppendLine("</svg>");
         File.WriteAllText(path, svg.ToString());
     }
