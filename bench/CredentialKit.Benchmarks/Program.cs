@@ -1,0 +1,120 @@
+using System.Runtime.InteropServices;
+using BenchmarkDotNet.Running;
+using CredentialKit.Benchmarks.Contention;
+using CredentialKit.Benchmarks.EndToEnd;
+using CredentialKit.Benchmarks.Fleet;
+using CredentialKit.Benchmarks.HotPath;
+using CredentialKit.Benchmarks.Infrastructure;
+using CredentialKit.Benchmarks.Soak;
+using CredentialKit.Benchmarks.Storm;
+
+namespace CredentialKit.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/CredentialKit.Benchmarks -- &lt;suite&gt; [options]</c> with suite
+/// <c>hotpath|contention|storm|e2e|fleet|soak|all</c>. BenchmarkDotNet suites pass the remaining arguments to
+/// <see cref="BenchmarkSwitcher"/> (<c>--filter</c>, …); the console suites take the options listed in <see cref="Usage"/>.
+/// </summary>
+internal static class Program
+{
+    private const string Usage = """
+        usage: dotnet run -c Release --project bench/CredentialKit.Benchmarks -- <suite> [options]
+          hotpath | contention | e2e   BenchmarkDotNet suites; other arguments go to BenchmarkSwitcher (--filter '*Sdk*', ...)
+          storm   [--callers 10000] [--rounds 5]
+          fleet   [--processes 10000] [--hours 24] [--start-window-seconds 60] [--samples 100000] [--seed 1] [--jitter 0.5,0]
+          soak    [--cycles 1000000]
+          all     every suite with its defaults
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        var suite = args[0].ToLowerInvariant();
+        var rest = args[1..];
+        PrintMachine();
+        try
+        {
+            return suite switch
+            {
+                "hotpath" => RunBenchmarks<HotPathBenchmarks>(rest),
+                "contention" => RunBenchmarks<ContentionBenchmarks>(rest),
+                "e2e" => RunBenchmarks<EndToEndBenchmarks>(rest),
+                "storm" => await RefreshStorm.RunAsync(Int(rest, "--callers", 10_000), Int(rest, "--rounds", 5)),
+                "fleet" => await RunFleetAsync(rest),
+                "soak" => await SoakTest.RunAsync(Int(rest, "--cycles", 1_000_000)),
+                "all" => await RunAllAsync(),
+                _ => Fail($"unknown suite '{args[0]}'"),
+            };
+        }
+        finally
+        {
+            await LocalStsEnvironment.DisposeSharedAsync();
+        }
+    }
+
+    private static async Task<int> RunAllAsync()
+    {
+        var status = 0;
+        status |= RunBenchmarks<HotPathBenchmarks>([]);
+        status |= RunBenchmarks<ContentionBenchmarks>([]);
+        status |= await RefreshStorm.RunAsync(10_000, 5);
+        status |= RunBenchmarks<EndToEndBenchmarks>([]);
+        status |= await RunFleetAsync([]);
+        status |= await SoakTest.RunAsync(1_000_000);
+        return status;
+    }
+
+    private static int RunBenchmarks<T>(string[] args)
+    {
+        var artifacts = Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts");
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(T)]).Run(args.Length == 0 ? ["--filter", "*"] : args, BenchConfig.Create(artifacts));
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+
+    private static async Task<int> RunFleetAsync(string[] args)
+    {
+        var processes = Int(args, "--processes", 10_000);
+        var hours = Int(args, "--hours", 24);
+        var window = Int(args, "--start-window-seconds", 60);
+        var samples = Int(args, "--samples", 100_000);
+        var seed = Int(args, "--seed", 1);
+        var jitters = Value(args, "--jitter", "0.5,0").Split(',').Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture));
+        Console.WriteLine($"## Fleet: {processes:N0} processes started within {window} s, {hours} simulated hours, 1-hour sessions, default refresh settings");
+        Console.WriteLine();
+        var results = new List<FleetResult>();
+        foreach (var jitter in jitters)
+        {
+            var result = await FleetSimulation.RunAsync(new FleetSettings(processes, TimeSpan.FromSeconds(window), TimeSpan.FromHours(hours), jitter, samples, seed));
+            Console.WriteLine($"// jitter {jitter}: {result.StsCalls:N0} STS calls in {result.WallTime.TotalSeconds:0.0} s wall time");
+            results.Add(result);
+        }
+
+        FleetSimulation.Print(results);
+        return results.Any(r => r.BelowMinimumLifetime > 0) ? 1 : 0;
+    }
+
+    private static void PrintMachine() => Console.WriteLine(
+        $"// {RuntimeInformation.OSDescription}, {RuntimeInformation.OSArchitecture}, {Environment.ProcessorCount} logical cores, " +
+        $"{RuntimeInformation.FrameworkDescription}, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
+
+    private static string Value(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private static int Int(string[] args, string name, int fallback) =>
+        int.Parse(Value(args, name, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+}

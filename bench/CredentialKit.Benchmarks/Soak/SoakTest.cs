@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using CredentialKit.Benchmarks.Infrastructure;
+
+namespace CredentialKit.Benchmarks.Soak;
+
+/// <summary>
+/// Suite 6: <c>--cycles</c> refresh cycles (default 1,000,000) on a handful of providers over the fast manual clock and
+/// the in-process STS. Odd rounds let the background timer refresh each session (the clock jumps to the next refresh
+/// moment); even rounds call Invalidate + GetCredentialsAsync. Managed memory, handles, threads and armed timers are
+/// read after a warm-up and at the end: a leak of sessions, timers, tasks or cache entries shows as growth.
+/// </summary>
+internal static class SoakTest
+{
+    private const int Providers = 4;
+
+    public static async Task<int> RunAsync(long cycles)
+    {
+        Console.WriteLine($"## Soak: {cycles:N0} refresh cycles over {Providers} providers (fast manual clock, in-process STS)");
+        Console.WriteLine();
+
+        var clock = new FastManualTimeProvider(new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero));
+        var sts = new FakeStsClientFactory(clock);
+        var providers = new ICredentialProvider[Providers];
+        for (var i = 0; i < Providers; i++)
+        {
+            var options = new CredentialProfileOptions();
+            options.Source.Type = SourceCredentialsType.Static;
+            options.Source.AccessKeyId = "AKIASOAKTEST00000001";
+            options.Source.SecretAccessKey = "soakTestSecretKey/NotARealSecret000000001";
+            options.Roles.Add(new AssumeRoleOptions { RoleArn = $"arn:aws:iam::111122223333:role/soak-{i}", RoleSessionName = "soak", Duration = TimeSpan.FromHours(1) });
+            options.Sts.Region = "us-east-1";
+            providers[i] = CredentialProvider.Create(options, new SessionCacheOptions { TimeProvider = clock, StsClientFactory = sts }, $"soak-{i}");
+            _ = await providers[i].GetCredentialsAsync();
+        }
+
+        var sessions = providers.Select(p => ((ChainedCredentialProvider)p).Session).ToArray();
+        var warmup = Math.Min(cycles / 10, 20_000);
+        await RunCyclesAsync(warmup, clock, sts, providers, sessions);
+        var start = Measure(clock, sts);
+        var wall = Stopwatch.StartNew();
+        await RunCyclesAsync(cycles, clock, sts, providers, sessions);
+        wall.Stop();
+        var end = Measure(clock, sts);
+
+        var table = new MarkdownTable("When", "Refresh cycles done", "Managed memory (GC.GetTotalMemory(true))", "Handles", "Threads", "Armed timers", "Timer queue length", "Timers created", "Sessions cached");
+        table.Add("start (after warm-up)", start.Calls.ToString("N0"), $"{start.Memory / 1024.0:N0} KiB", start.Handles, start.Threads, start.ActiveTimers, start.QueueLength, start.TimersCreated.ToString("N0"), sessions.Length);
+        table.Add("end", end.Calls.ToString("N0"), $"{end.Memory / 1024.0:N0} KiB", end.Handles, end.Threads, end.ActiveTimers, end.QueueLength, end.TimersCreated.ToString("N0"), sessions.Length);
+        table.Print();
+
+        var growth = end.Memory - start.Memory;
+        Console.WriteLine($"// {cycles:N0} cycles in {wall.Elapsed.TotalSeconds:0.0} s ({cycles / wall.Elapsed.TotalSeconds:N0} refreshes/s); " +
+            $"managed memory growth {growth / 1024.0:N0} KiB; simulated time {clock.GetUtcNow() - new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero):%d} days");
+        foreach (var provider in providers)
+        {
+            provider.Dispose();
+        }
+
+        Console.WriteLine($"// after disposing the providers: armed timers {clock.ActiveTimerCount}");
+        var leak = end.ActiveTimers != start.ActiveTimers || clock.ActiveTimerCount != 0 || growth > 1024 * 1024;
+        return leak ? 1 : 0;
+    }
+
+    private static async Task RunCyclesAsync(long cycles, FastManualTimeProvider clock, FakeStsClientFactory sts, ICredentialProvider[] providers, RefreshingSession[] sessions)
+    {
+        var target = sts.Calls + cycles;
+        var round = 0L;
+        while (sts.Calls < target)
+        {
+            if ((round++ & 1) == 0)
+            {
+                // Timer-driven: jump to the earliest refresh moment; the timer starts the refresh on the thread pool.
+                var due = clock.NextDue() ?? throw new InvalidOperationException("No refresh timer is armed.");
+                while (clock.FireNext(due, out var state))
+                {
+                    if (state is RefreshingSession session)
+                    {
+                        await session.WhenIdleAsync();
+                    }
+                }
+            }
+            else
+            {
+                foreach (var provider in providers)
+                {
+                    provider.Invalidate();
+                    _ = await provider.GetCredentialsAsync();
+                }
+            }
+        }
+
+        foreach (var session in sessions)
+        {
+            await session.WhenIdleAsync();
+        }
+    }
+
+    private static Snapshot Measure(FastManualTimeProvider clock, FakeStsClientFactory sts)
+    {
+        // Let eviction callbacks queued by MemoryCache finish before counting.
+        Thread.Sleep(200);
+        var memory = GC.GetTotalMemory(forceFullCollection: true);
+        using var process = Process.GetCurrentProcess();
+        return new Snapshot(sts.Calls, memory, process.HandleCount, process.Threads.Count, clock.ActiveTimerCount, clock.QueueLength, clock.TimersCreated);
+    }
+
+    private sealed record Snapshot(long Calls, long Memory, int Handles, int Threads, int ActiveTimers, int QueueLength, long TimersCreated);
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Reproduces every table in docs/benchmarks.md. Usage: bench/run.sh [suite ...]   (default: all suites, in order)
+# Each suite's output is also written to bench/results/<suite>.txt. Never part of CI or the test run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+project=bench/CredentialKit.Benchmarks
+suites=("$@")
+if [ ${#suites[@]} -eq 0 ]; then
+  suites=(hotpath contention storm e2e fleet soak)
+fi
+
+dotnet build "$project" -c Release -nologo -v quiet
+mkdir -p bench/results
+for suite in "${suites[@]}"; do
+  case "$suite" in
+    hotpath|contention|e2e) args=(--filter '*') ;;
+    storm) args=(--callers 10000 --rounds 5) ;;
+    fleet) args=(--processes 10000 --hours 24 --start-window-seconds 60 --samples 100000 --jitter 0.5,0) ;;
+    soak)  args=(--cycles 1000000) ;;
+    *) echo "unknown suite: $suite (hotpath|contention|storm|e2e|fleet|soak)" >&2; exit 2 ;;
+  esac
+  echo "=== $suite ==="
+  dotnet run -c Release --no-build --project "$project" -- "$suite" "${args[@]}" | tee "bench/results/$suite.txt"
+done
