@@ -1,13 +1,12 @@
+using System.Diagnostics.Metrics;
 using Amazon.Runtime;
 using CredentialKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using System.Diagnostics.Metrics;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

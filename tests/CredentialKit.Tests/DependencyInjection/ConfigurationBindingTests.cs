@@ -233,6 +233,23 @@ public class ConfigurationBindingTests
     }
 
     [Fact]
+    public async Task StartAsync_BindingFailuresNearSecrets_NeverRepeatASecret()
+    {
+        _fixture.WithProfile("reports")
+            .Set(DependencyInjectionFixture.Key("reports", "Source:SessionToken:extra"), "SESSIONTOKENSECRET")
+            .Set(DependencyInjectionFixture.Key("reports", "Source:SecretAccessKeyy"), "TYPOEDSECRETVALUE")
+            .Set(DependencyInjectionFixture.Key("reports", "Source:Type"), "Nope");
+        using var host = _fixture.BuildHost();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Equal(3, error.Failures.Count());
+        Assert.DoesNotContain(ProviderFixture.SourceSecret, error.Message);
+        Assert.DoesNotContain("SESSIONTOKENSECRET", error.Message);
+        Assert.DoesNotContain("TYPOEDSECRETVALUE", error.Message);
+    }
+
+    [Fact]
     public async Task StartAsync_CodeOnlySettingInConfiguration_FailsSayingToSetItInCode()
     {
         _fixture.WithProfile("reports").Set(DependencyInjectionFixture.Key("reports", "Source:Credentials"), "anything");
