@@ -62,6 +62,31 @@ public sealed class RefreshTests
     }
 
     [Fact]
+    public async Task BackgroundRefresh_ThreeHopChainReachesRefreshWindow_RefreshesEveryHopOnce()
+    {
+        await using var h = await StartAsync();
+        var provider = h.CreateProvider(h.Profile(Hub(), Reports(), Warehouse()));
+        var first = await provider.GetCredentialsAsync();
+
+        h.Time.Advance(RefreshAt);
+        await WhenIdleAsync(provider);
+        await Eventually.WaitAsync(() => h.AssumeRoleRequests().Count(e => e.Succeeded) == 6, "every hop to be refreshed");
+        var second = await provider.GetCredentialsAsync();
+
+        Assert.NotEqual(first.AccessKeyId, second.AccessKeyId);
+        var refreshes = h.AssumeRoleRequests().Skip(3).ToList();
+        Assert.Equal(3, refreshes.Count);
+        Assert.All(refreshes, e => Assert.True(e.Succeeded, e.Outcome));
+        Assert.Equal(1, refreshes.Count(e => e.Parameters["RoleArn"] == WarehouseRoleArn));
+
+        // Whichever parent session signed it (old or new, both still valid), the chain and trust are intact.
+        var warehouse = refreshes.Single(e => e.Parameters["RoleArn"] == WarehouseRoleArn);
+        Assert.Equal(ReportsSessionArn, warehouse.CallerArn);
+        Assert.Equal(warehouse.IssuedAccessKeyId, second.AccessKeyId);
+        Assert.Equal(h.Time.GetUtcNow() + TimeSpan.FromHours(1), second.Expiration);
+    }
+
+    [Fact]
     public async Task Invalidate_AfterFirstSession_NextCallAssumesRoleAgainWithNewKey()
     {
         await using var h = await StartAsync();

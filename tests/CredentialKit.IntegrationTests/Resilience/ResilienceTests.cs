@@ -159,6 +159,24 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task GetCredentialsAsync_AccessDeniedAfterErrorCacheDuration_AsksStsAgain()
+    {
+        await using var h = await StartAsync();
+        var reports = Reports();
+        reports.ExternalId = "wrong-id";
+        var options = h.Profile(Hub(), reports);
+        var provider = h.CreateProvider(options);
+        await Assert.ThrowsAsync<CredentialRefreshException>(() => provider.GetCredentialsAsync().AsTask().WaitAsync(SafetyBound));
+
+        h.Time.Advance(options.Refresh.ErrorCacheDuration);
+        var error = await Assert.ThrowsAsync<CredentialRefreshException>(() => provider.GetCredentialsAsync().AsTask().WaitAsync(SafetyBound));
+
+        Assert.Equal("AccessDenied", error.ErrorCode);
+        Assert.Equal(2, h.AssumeRoleRequests(LocalStsDemo.ReportsRoleArn).Count);
+        Assert.Single(h.AssumeRoleRequests(LocalStsDemo.HubRoleArn));
+    }
+
+    [Fact]
     public async Task GetCredentialsAsync_RoleThatDoesNotTrustCaller_MakesOneRequestAndThrowsAccessDenied()
     {
         await using var h = await StartAsync();
