@@ -21,5 +21,8 @@ for suite in "${suites[@]}"; do
     *) echo "unknown suite: $suite (hotpath|contention|storm|e2e|fleet|soak)" >&2; exit 2 ;;
   esac
   echo "=== $suite ==="
-  dotnet run -c Release --no-build --project "$project" -- "$suite" "${args[@]}" | tee "bench/results/$suite.txt"
+  # Other work on the machine distorts every number below; the load average says how much there was.
+  echo "// load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "bench/results/$suite.txt"
+  dotnet run -c Release --no-build --project "$project" -- "$suite" "${args[@]}" | tee -a "bench/results/$suite.txt"
+  echo "// load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "bench/results/$suite.txt"
 done

@@ -52,4 +52,8 @@ public class HotPathBenchmarks
 
     [Benchmark(Description = "CredentialKit ToAwsCredentials().GetCredentials()")]
     public ImmutableCredentials Adapter_GetCredentials() => _adapter.GetCredentials();
+
+    /// <summary>The floor of any expiry check against the wall clock: one read of the system clock.</summary>
+    [Benchmark(Description = "floor: TimeProvider.System.GetUtcNow()")]
+    public DateTimeOffset Floor_GetUtcNow() => TimeProvider.System.GetUtcNow();
 }

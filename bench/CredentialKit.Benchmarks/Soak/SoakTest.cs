@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using CredentialKit.Benchmarks.Infrastructure;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Internal;
 
 namespace CredentialKit.Benchmarks.Soak;
 
@@ -21,6 +23,9 @@ internal static class SoakTest
         var clock = new FastManualTimeProvider(new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero));
         var sts = new FakeStsClientFactory(clock);
         var providers = new ICredentialProvider[Providers];
+        var memories = new ReasonRecordingCache[Providers];
+        var caches = new SessionCache[Providers];
+        var evictions = 0;
         for (var i = 0; i < Providers; i++)
         {
             var options = new CredentialProfileOptions();
@@ -29,22 +34,36 @@ internal static class SoakTest
             options.Source.SecretAccessKey = "soakTestSecretKey/NotARealSecret000000001";
             options.Roles.Add(new AssumeRoleOptions { RoleArn = $"arn:aws:iam::111122223333:role/soak-{i}", RoleSessionName = "soak", Duration = TimeSpan.FromHours(1) });
             options.Sts.Region = "us-east-1";
-            providers[i] = CredentialProvider.Create(options, new SessionCacheOptions { TimeProvider = clock, StsClientFactory = sts }, $"soak-{i}");
+            var memory = new ReasonRecordingCache(new MemoryCache(new MemoryCacheOptions { SizeLimit = 1024, Clock = new ManualSystemClock(clock) }))
+            {
+                Describe = () => $"now {clock.GetUtcNow():O}",
+            };
+            memories[i] = memory;
+            caches[i] = new SessionCache(new SessionCacheOptions { TimeProvider = clock, StsClientFactory = sts, MemoryCache = memory });
+            caches[i].Evicted += session =>
+            {
+                Interlocked.Increment(ref evictions);
+                if (Environment.GetEnvironmentVariable("SOAK_DEBUG") is not null)
+                {
+                    Console.WriteLine($"evicted: now {clock.GetUtcNow():O} expiration {session.CurrentCredentials?.Expiration:O}");
+                }
+            };
+            providers[i] = CredentialProvider.Create(options, caches[i], $"soak-{i}");
             _ = await providers[i].GetCredentialsAsync();
         }
 
         var sessions = providers.Select(p => ((ChainedCredentialProvider)p).Session).ToArray();
         var warmup = Math.Min(cycles / 10, 20_000);
         await RunCyclesAsync(warmup, clock, sts, providers, sessions);
-        var start = Measure(clock, sts);
+        var start = Measure(clock, sts, caches, evictions);
         var wall = Stopwatch.StartNew();
         await RunCyclesAsync(cycles, clock, sts, providers, sessions);
         wall.Stop();
-        var end = Measure(clock, sts);
+        var end = Measure(clock, sts, caches, evictions);
 
-        var table = new MarkdownTable("When", "Refresh cycles done", "Managed memory (GC.GetTotalMemory(true))", "Handles", "Threads", "Armed timers", "Timer queue length", "Timers created", "Sessions cached");
-        table.Add("start (after warm-up)", start.Calls.ToString("N0"), $"{start.Memory / 1024.0:N0} KiB", start.Handles, start.Threads, start.ActiveTimers, start.QueueLength, start.TimersCreated.ToString("N0"), sessions.Length);
-        table.Add("end", end.Calls.ToString("N0"), $"{end.Memory / 1024.0:N0} KiB", end.Handles, end.Threads, end.ActiveTimers, end.QueueLength, end.TimersCreated.ToString("N0"), sessions.Length);
+        var table = new MarkdownTable("When", "Refresh cycles done", "Managed memory (GC.GetTotalMemory(true))", "Handles", "Threads", "Armed timers", "Timer queue length", "Timers created", "Sessions cached", "Sessions evicted");
+        table.Add("start (after warm-up)", start.Calls.ToString("N0"), $"{start.Memory / 1024.0:N0} KiB", start.Handles, start.Threads, start.ActiveTimers, start.QueueLength, start.TimersCreated.ToString("N0"), start.Sessions, start.Evictions);
+        table.Add("end", end.Calls.ToString("N0"), $"{end.Memory / 1024.0:N0} KiB", end.Handles, end.Threads, end.ActiveTimers, end.QueueLength, end.TimersCreated.ToString("N0"), end.Sessions, end.Evictions);
         table.Print();
 
         var growth = end.Memory - start.Memory;
@@ -55,6 +74,13 @@ internal static class SoakTest
             provider.Dispose();
         }
 
+        foreach (var cache in caches)
+        {
+            cache.Dispose();
+        }
+
+        var reasons = memories.SelectMany(m => m.Reasons).GroupBy(kv => kv.Key).Select(g => $"{g.Key} {g.Sum(kv => kv.Value):N0}");
+        Console.WriteLine($"// memory-cache entries removed, by reason: {string.Join(", ", reasons)}");
         Console.WriteLine($"// after disposing the providers: armed timers {clock.ActiveTimerCount}");
         var leak = end.ActiveTimers != start.ActiveTimers || clock.ActiveTimerCount != 0 || growth > 1024 * 1024;
         return leak ? 1 : 0;
@@ -94,14 +120,19 @@ internal static class SoakTest
         }
     }
 
-    private static Snapshot Measure(FastManualTimeProvider clock, FakeStsClientFactory sts)
+    private static Snapshot Measure(FastManualTimeProvider clock, FakeStsClientFactory sts, SessionCache[] caches, int evictions)
     {
         // Let eviction callbacks queued by MemoryCache finish before counting.
         Thread.Sleep(200);
         var memory = GC.GetTotalMemory(forceFullCollection: true);
         using var process = Process.GetCurrentProcess();
-        return new Snapshot(sts.Calls, memory, process.HandleCount, process.Threads.Count, clock.ActiveTimerCount, clock.QueueLength, clock.TimersCreated);
+        return new Snapshot(sts.Calls, memory, process.HandleCount, process.Threads.Count, clock.ActiveTimerCount, clock.QueueLength, clock.TimersCreated, caches.Sum(c => c.Count), evictions);
     }
 
-    private sealed record Snapshot(long Calls, long Memory, int Handles, int Threads, int ActiveTimers, int QueueLength, long TimersCreated);
+    private sealed record Snapshot(long Calls, long Memory, int Handles, int Threads, int ActiveTimers, int QueueLength, long TimersCreated, int Sessions, int Evictions);
+}
+
+internal sealed class ManualSystemClock(TimeProvider time) : ISystemClock
+{
+    public DateTimeOffset UtcNow => time.GetUtcNow();
 }

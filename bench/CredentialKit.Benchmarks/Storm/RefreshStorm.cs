@@ -62,6 +62,16 @@ internal static class RefreshStorm
             var before = server.AssumeRoleCalls;
             var (lat, span) = await StormAsync(callers, call);
             var made = server.AssumeRoleCalls - before;
+            if (made > 1)
+            {
+                // Show when each extra call reached STS relative to the first: an extra call that starts after the first
+                // one was answered came from a caller that read the expired snapshot before the swap and asked for a
+                // refresh after the in-flight one had already completed.
+                var entries = server.Server.Journal.Snapshot().Where(e => e.Operation == "AssumeRole").TakeLast(made).ToArray();
+                var first = entries[0].Timestamp;
+                Console.WriteLine($"// {name}, storm {round}: {made} AssumeRole calls at " +
+                    string.Join(", ", entries.Select(e => $"+{(e.Timestamp - first).TotalMilliseconds:0.0} ms ({e.Outcome})")));
+            }
             if (round == 0)
             {
                 continue; // warm-up: JIT, connection pool, thread-pool growth

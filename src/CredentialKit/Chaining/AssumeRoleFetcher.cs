@@ -48,6 +48,8 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
 
     public string RoleArn => _template.RoleArn;
 
+    public ChainedCredentialProvider? Parent => _parent as ChainedCredentialProvider;
+
     public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
     {
         var attempts = new AttemptCounter();
