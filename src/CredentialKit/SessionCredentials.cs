@@ -16,6 +16,7 @@ public sealed class SessionCredentials
     /// <param name="assumedRoleArn">The ARN of the assumed-role session, when STS reported one.</param>
     /// <param name="sourceIdentity">The source identity STS reported, if any.</param>
     /// <param name="packedPolicySize">The packed policy size percentage STS reported, if any.</param>
+    /// <param name="region">The region whose STS endpoint issued the session, when known.</param>
     /// <exception cref="ArgumentException"><paramref name="accessKeyId"/> or <paramref name="secretAccessKey"/> is empty.</exception>
     public SessionCredentials(
         string accessKeyId,
@@ -24,7 +25,8 @@ public sealed class SessionCredentials
         DateTimeOffset expiration,
         string? assumedRoleArn = null,
         string? sourceIdentity = null,
-        int? packedPolicySize = null)
+        int? packedPolicySize = null,
+        string? region = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(accessKeyId);
         ArgumentException.ThrowIfNullOrEmpty(secretAccessKey);
@@ -35,6 +37,7 @@ public sealed class SessionCredentials
         AssumedRoleArn = assumedRoleArn;
         SourceIdentity = sourceIdentity;
         PackedPolicySize = packedPolicySize;
+        Region = region;
         SdkCredentials = new ImmutableCredentials(accessKeyId, secretAccessKey, SessionToken);
     }
 
@@ -58,6 +61,12 @@ public sealed class SessionCredentials
 
     /// <summary>Gets how much of the packed policy budget the session's policies and tags use, in percent, when reported.</summary>
     public int? PackedPolicySize { get; }
+
+    /// <summary>
+    /// Gets the region whose STS endpoint issued the session (the primary <see cref="StsOptions.Region"/>, or a
+    /// <see cref="StsOptions.FallbackRegions"/> entry after a regional outage), when known.
+    /// </summary>
+    public string? Region { get; }
 
     /// <summary>The same credentials in the AWS SDK's shape, built once so SDK clients read them without allocating.</summary>
     internal ImmutableCredentials SdkCredentials { get; }

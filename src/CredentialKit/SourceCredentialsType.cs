@@ -1,6 +1,12 @@
 namespace CredentialKit;
 
 /// <summary>Where a credential chain starts.</summary>
+/// <remarks>
+/// <see cref="Default"/>, <see cref="Static"/> and <see cref="Credentials"/> only sign the first STS call.
+/// <see cref="WebIdentity"/>, <see cref="Saml"/>, <see cref="SessionToken"/>, <see cref="FederationToken"/> and
+/// <see cref="Profile"/> (when the profile assumes a role) issue a session of their own: it is hop 0 of the chain, cached
+/// and refreshed like every role hop, and <see cref="CredentialProfileOptions.Roles"/> may then be empty.
+/// </remarks>
 public enum SourceCredentialsType
 {
     /// <summary>
@@ -18,4 +24,37 @@ public enum SourceCredentialsType
 
     /// <summary>An <see cref="Amazon.Runtime.AWSCredentials"/> instance given in code through <see cref="SourceCredentialsOptions.Credentials"/>.</summary>
     Credentials = 2,
+
+    /// <summary>
+    /// STS <c>AssumeRoleWithWebIdentity</c> with an OIDC token read from <see cref="SourceCredentialsOptions.TokenFile"/>
+    /// (re-read on every refresh) or returned by <see cref="SourceCredentialsOptions.WebIdentityTokenProvider"/>. Unset
+    /// settings come from <c>AWS_ROLE_ARN</c>, <c>AWS_WEB_IDENTITY_TOKEN_FILE</c> and <c>AWS_ROLE_SESSION_NAME</c>, as the
+    /// AWS SDKs read them (EKS IRSA). Roles after it are role chaining (one hour at most).
+    /// </summary>
+    WebIdentity = 3,
+
+    /// <summary>
+    /// STS <c>GetSessionToken</c> on top of long-term credentials (static keys, a named profile, an instance, or the default
+    /// chain), optionally with MFA. Sessions last up to 36 hours; roles after it are not role chaining.
+    /// </summary>
+    SessionToken = 4,
+
+    /// <summary>
+    /// STS <c>AssumeRoleWithSAML</c> with an assertion returned by <see cref="SourceCredentialsOptions.SamlAssertionProvider"/>.
+    /// Roles after it are role chaining (one hour at most).
+    /// </summary>
+    Saml = 5,
+
+    /// <summary>
+    /// STS <c>GetFederationToken</c> on top of long-term credentials. STS does not let a federated user assume roles, so
+    /// <see cref="CredentialProfileOptions.Roles"/> must be empty.
+    /// </summary>
+    FederationToken = 6,
+
+    /// <summary>
+    /// A named profile of the shared AWS config and credentials files (<c>AWS_CONFIG_FILE</c>,
+    /// <c>AWS_SHARED_CREDENTIALS_FILE</c>). A profile that assumes roles (<c>role_arn</c>, <c>source_profile</c>, …) is
+    /// expanded into hops that CredentialKit runs itself, each with its own refresh, before <see cref="CredentialProfileOptions.Roles"/>.
+    /// </summary>
+    Profile = 7,
 }

@@ -21,7 +21,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
     private readonly string? _profileName;
     private readonly ILogger _logger;
     private readonly StsCallPipeline _pipeline;
-    private readonly Lazy<IAmazonSecurityTokenService> _client;
+    private readonly RegionalStsClients _clients;
     private TimeSpan? _durationFallback;
 
     public AssumeRoleFetcher(
@@ -39,7 +39,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         _profileName = profileName;
         _logger = context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
         _pipeline = new StsCallPipeline(settings, context, _logger, template.RoleArn);
-        _client = new Lazy<IAmazonSecurityTokenService>(() => context.StsClientFactory.CreateClient(_signer, sts));
+        _clients = new RegionalStsClients(_signer, sts, context.StsClientFactory, _logger, template.RoleArn);
         if (template.IsDurationClamped)
         {
             Log.DurationClampedForChaining(_logger, template.RoleArn, template.RequestedDuration, template.Duration);
@@ -59,12 +59,13 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         {
             try
             {
-                var response = await _pipeline.ExecuteAsync(
+                var (response, region) = await _clients.ExecuteAsync(
+                    _pipeline,
                     Operation,
-                    async ct => await _client.Value.AssumeRoleAsync(await BuildRequestAsync(duration, ct).ConfigureAwait(false), ct).ConfigureAwait(false),
+                    async (client, ct) => await client.AssumeRoleAsync(await BuildRequestAsync(duration, ct).ConfigureAwait(false), ct).ConfigureAwait(false),
                     attempts,
                     cancellationToken).ConfigureAwait(false);
-                return ToSessionCredentials(response);
+                return ToSessionCredentials(response, region);
             }
             catch (AmazonServiceException e) when (IsAboveMaxSessionDuration(e) && duration > RefreshDefaults.RoleChainingMaximum)
             {
@@ -87,13 +88,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         }
     }
 
-    public void Dispose()
-    {
-        if (_client.IsValueCreated)
-        {
-            _client.Value.Dispose();
-        }
-    }
+    public void Dispose() => _clients.Dispose();
 
     private async Task<AssumeRoleRequest> BuildRequestAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -142,7 +137,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         return request;
     }
 
-    private SessionCredentials ToSessionCredentials(AssumeRoleResponse response)
+    private SessionCredentials ToSessionCredentials(AssumeRoleResponse response, string? region)
     {
         var credentials = response.Credentials
             ?? throw new CredentialRefreshException(
@@ -151,7 +146,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
 #pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
         var packedPolicySize = response.PackedPolicySize;
 #pragma warning restore CS0618
-        return StsResponses.ToSessionCredentials(credentials, response.AssumedRoleUser?.Arn, response.SourceIdentity, packedPolicySize);
+        return StsResponses.ToSessionCredentials(credentials, response.AssumedRoleUser?.Arn, response.SourceIdentity, packedPolicySize, region);
     }
 
     private static bool IsAboveMaxSessionDuration(AmazonServiceException e) =>

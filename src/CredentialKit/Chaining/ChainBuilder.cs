@@ -1,15 +1,20 @@
 using System.Collections.Immutable;
 using Amazon.Runtime;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
 
 namespace CredentialKit;
 
-/// <summary>Turns validated profile options into hop definitions, each signed by the hop before it.</summary>
+/// <summary>
+/// Turns validated profile options into hop definitions, each signed by the hop before it: the source's own session
+/// (web identity, SAML, session or federation token) as hop 0 when it issues one, then the roles of a shared-config
+/// profile, then <see cref="CredentialProfileOptions.Roles"/>.
+/// </summary>
 internal static class ChainBuilder
 {
     public static HopDefinition Build(CredentialProfileOptions options, SessionCache cache, string? profileName)
     {
-        var source = SourceCredentialsFactory.Create(options.Source);
+        var plan = SourceCredentialsFactory.Plan(options.Source, SourceEnvironment.For(options.Source));
         var chain = new ChainContext(
             profileName,
             CopyOf(options.Sts),
@@ -17,19 +22,38 @@ internal static class ChainBuilder
             ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase));
 
         HopDefinition? hop = null;
-        AWSCredentials signer = source.Credentials;
+        AWSCredentials signer = plan.Signer.Credentials;
         ICredentialProvider? parent = null;
-        var parentKey = source.Fingerprint;
-        for (var i = 0; i < options.Roles.Count; i++)
+        var parentKey = plan.Signer.Fingerprint;
+
+        // A role assumed with an assumed-role session is role chaining (one hour at most); one assumed with long-term
+        // keys or a GetSessionToken session is not.
+        var nextIsChained = false;
+        if (plan.Session is { } session)
         {
-            hop = AddHop(options.Roles[i], isChained: i > 0, parentKey, signer, parent, chain, CacheItemPriority.High);
+            hop = AddSourceHop(session, parentKey, chain);
             chain = hop.Chain;
-            parent = new ChainedCredentialProvider(cache, hop, ownsCache: false);
-            signer = parent.ToAwsCredentials();
-            parentKey = hop.Key;
+            nextIsChained = session.IsRoleSession;
+            (parent, signer, parentKey) = Advance(cache, hop);
         }
 
-        return hop ?? throw new ArgumentException("A profile needs at least one role in Roles.", nameof(options));
+        if (plan.ProfileRoles.Count > 0)
+        {
+            var logger = cache.Context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
+            Log.ProfileExpanded(logger, SharedProfiles.ProfileNameOf(options.Source, SourceEnvironment.For(options.Source)),
+                plan.ProfileRoles.Count + (plan.Session is null ? 0 : 1),
+                string.Join(" -> ", (plan.Session is { } s ? [s.Subject] : Array.Empty<string>()).Concat(plan.ProfileRoles.Select(r => r.RoleArn ?? "?"))));
+        }
+
+        foreach (var role in plan.ProfileRoles.Concat(options.Roles))
+        {
+            hop = AddHop(role, nextIsChained, parentKey, signer, parent, chain, CacheItemPriority.High);
+            chain = hop.Chain;
+            nextIsChained = true;
+            (parent, signer, parentKey) = Advance(cache, hop);
+        }
+
+        return hop ?? throw new ArgumentException("A profile needs at least one role in Roles, or a source that issues a session.", nameof(options));
     }
 
     /// <summary>Defines a hop that assumes <paramref name="role"/> with <paramref name="signer"/>.</summary>
@@ -51,6 +75,21 @@ internal static class ChainBuilder
                 chain.Settings,
                 cache.Context,
                 chain.ProfileName));
+    }
+
+    /// <summary>Defines hop 0: the source's own session, keyed by its signer's fingerprint and its parameters (no secret).</summary>
+    private static HopDefinition AddSourceHop(SourceSession session, string signerKey, ChainContext chain)
+    {
+        var key = CacheKeys.ForHop(signerKey, session.Description, chain.Sts, chain.Settings);
+        var next = chain with { RolesAllowed = session.AllowsRoles };
+        return new HopDefinition(key, session.Subject, CacheItemPriority.High, next, cache =>
+            new RefreshingSession(session.CreateFetcher(chain, cache.Context), chain.Settings, cache.Context, chain.ProfileName));
+    }
+
+    private static (ICredentialProvider Parent, AWSCredentials Signer, string Key) Advance(SessionCache cache, HopDefinition hop)
+    {
+        var parent = new ChainedCredentialProvider(cache, hop, ownsCache: false);
+        return (parent, parent.ToAwsCredentials(), hop.Key);
     }
 
     private static StsOptions CopyOf(StsOptions sts)

@@ -7,8 +7,10 @@ namespace CredentialKit;
 /// <param name="Sts">The endpoint settings (a private copy).</param>
 /// <param name="Settings">The refresh settings.</param>
 /// <param name="TransitiveTagKeys">Tag keys made transitive by earlier hops; a later hop may not set them again.</param>
+/// <param name="RolesAllowed">Whether the session so far may assume roles (a GetFederationToken session may not).</param>
 internal sealed record ChainContext(
     string? ProfileName,
     StsOptions Sts,
     RefreshSettings Settings,
-    ImmutableHashSet<string> TransitiveTagKeys);
+    ImmutableHashSet<string> TransitiveTagKeys,
+    bool RolesAllowed = true);

@@ -54,7 +54,15 @@ internal sealed class StsCallPipeline
     }
 
     /// <summary>Runs <paramref name="call"/> with retries and timeouts; counts attempts into <paramref name="attempts"/>.</summary>
-    public async Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken)
+    public Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken) =>
+        ExecuteAsync(operation, region: null, call, attempts, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="call"/> against the endpoint of <paramref name="region"/> with retries and timeouts; the region
+    /// tags each attempt's span and request metric.
+    /// </summary>
+    public async Task<T> ExecuteAsync<T>(
+        string operation, string? region, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
         try
@@ -64,7 +72,7 @@ internal sealed class StsCallPipeline
                 {
                     try
                     {
-                        return Outcome.FromResult(await state.Self.AttemptAsync(state.Operation, state.Call, state.Attempts, ctx.CancellationToken).ConfigureAwait(false));
+                        return Outcome.FromResult(await state.Self.AttemptAsync(state.Operation, state.Region, state.Call, state.Attempts, ctx.CancellationToken).ConfigureAwait(false));
                     }
                     catch (Exception exception)
                     {
@@ -72,7 +80,7 @@ internal sealed class StsCallPipeline
                     }
                 },
                 context,
-                (Self: this, Operation: operation, Call: call, Attempts: attempts)).ConfigureAwait(false);
+                (Self: this, Operation: operation, Region: region, Call: call, Attempts: attempts)).ConfigureAwait(false);
             outcome.ThrowIfException();
             return outcome.Result!;
         }
@@ -82,7 +90,7 @@ internal sealed class StsCallPipeline
         }
     }
 
-    private async Task<T> AttemptAsync<T>(string operation, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken)
+    private async Task<T> AttemptAsync<T>(string operation, string? region, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken)
     {
         attempts.Increment();
         using var activity = CredentialKitTelemetry.ActivitySource.StartActivity($"CredentialKit.Sts.{operation}", ActivityKind.Client);
@@ -91,10 +99,11 @@ internal sealed class StsCallPipeline
         activity?.SetTag("rpc.method", operation);
         activity?.SetTag("credentialkit.role_arn", _roleArn);
         activity?.SetTag("credentialkit.attempt", attempts.Count);
+        activity?.SetTag("cloud.region", region);
         try
         {
             var result = await call(cancellationToken).ConfigureAwait(false);
-            _telemetry.StsRequests.Add(1, new TagList { { "rpc.method", operation }, { "credentialkit.outcome", "success" } });
+            _telemetry.StsRequests.Add(1, Tags(operation, "success", region));
             return result;
         }
         catch (Exception exception)
@@ -103,11 +112,23 @@ internal sealed class StsCallPipeline
             var code = cancellationToken.IsCancellationRequested && exception is OperationCanceledException
                 ? StsErrorClassifier.TimeoutCode
                 : StsErrorClassifier.GetErrorCode(exception);
-            _telemetry.StsRequests.Add(1, new TagList { { "rpc.method", operation }, { "credentialkit.outcome", code } });
+            _telemetry.StsRequests.Add(1, Tags(operation, code, region));
             activity?.SetTag("credentialkit.error_code", code);
             activity?.SetStatus(ActivityStatusCode.Error, code);
             throw;
         }
+    }
+
+    private static TagList Tags(string operation, string outcome, string? region)
+    {
+        var tags = new TagList { { "rpc.method", operation }, { "credentialkit.outcome", outcome } };
+        if (region is not null)
+        {
+            // Only set when known, so existing dashboards keyed on method and outcome see the same series.
+            tags.Add("cloud.region", region);
+        }
+
+        return tags;
     }
 }
 

@@ -5,7 +5,8 @@ namespace CredentialKit;
 /// <summary>Maps STS response shapes to <see cref="SessionCredentials"/>.</summary>
 internal static class StsResponses
 {
-    public static SessionCredentials ToSessionCredentials(Credentials credentials, string? assumedRoleArn, string? sourceIdentity, int? packedPolicySize) =>
+    public static SessionCredentials ToSessionCredentials(
+        Credentials credentials, string? assumedRoleArn, string? sourceIdentity, int? packedPolicySize, string? region = null) =>
         new(
             credentials.AccessKeyId,
             credentials.SecretAccessKey,
@@ -13,7 +14,8 @@ internal static class StsResponses
             ToUtc(credentials.Expiration),
             assumedRoleArn,
             sourceIdentity,
-            packedPolicySize);
+            packedPolicySize,
+            region);
 
     /// <summary>The SDK parses <c>Expiration</c> into a <see cref="DateTime"/> whose kind has varied between versions.</summary>
     public static DateTimeOffset ToUtc(DateTime? expiration)

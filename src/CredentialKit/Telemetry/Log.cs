@@ -46,4 +46,29 @@ internal static partial class Log
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning,
         Message = "The session signing calls for {RoleArn} was rejected as expired by STS; refreshing it and retrying once")]
     public static partial void ParentSessionExpired(ILogger logger, string roleArn);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning,
+        Message = "STS {Operation} for {Subject} failed in region {Region} with {ErrorCode} after its retries; trying region {NextRegion}")]
+    public static partial void FallingBackToNextRegion(ILogger logger, string operation, string subject, string? region, string errorCode, string? nextRegion);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information,
+        Message = "STS {Operation} for {Subject} was served by fallback region {Region} (primary {PrimaryRegion} unavailable)")]
+    public static partial void ServedByFallbackRegion(ILogger logger, string operation, string subject, string? region, string? primaryRegion);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information,
+        Message = "Source session {Subject} issued by STS {Operation} in region {Region}: {AccessKeyId} expires {Expiration:O}")]
+    public static partial void SourceSessionIssued(
+        ILogger logger, string subject, string operation, string? region, string accessKeyId, DateTimeOffset expiration);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning,
+        Message = "The web identity token for {Subject} was rejected as invalid (InvalidIdentityToken); reading it again and retrying once")]
+    public static partial void WebIdentityTokenRejected(ILogger logger, string subject);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Warning,
+        Message = "No MFA code could be had for {Subject} ({ErrorCode}): the current session cannot be renewed and stops working at {Expiration:O}")]
+    public static partial void MfaRenewalBlocked(ILogger logger, string subject, string errorCode, DateTimeOffset? expiration);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Information,
+        Message = "Profile {ProfileName} of the shared AWS files expands to {HopCount} hop(s): {Hops}")]
+    public static partial void ProfileExpanded(ILogger logger, string profileName, int hopCount, string hops);
 }

@@ -48,6 +48,11 @@ public sealed class CredentialProfileOptionsValidator : IValidateOptions<Credent
         ArgumentNullException.ThrowIfNull(chain);
         const string Path = "ForRole";
         var failures = new ValidationFailures(chain.ProfileName);
+        if (!chain.RolesAllowed)
+        {
+            failures.Add(Path, role.RoleArn, $"cannot follow {parentRoleArn}, a GetFederationToken session", FederationRolesAllowed);
+        }
+
         AssumeRoleValidator.ValidateHop(role, Path, failures);
         var origin = $"which the calling session ({parentRoleArn}) carries as a transitive tag";
         var inherited = chain.TransitiveTagKeys.ToDictionary(k => k, _ => origin, StringComparer.OrdinalIgnoreCase);
@@ -58,22 +63,34 @@ public sealed class CredentialProfileOptionsValidator : IValidateOptions<Credent
         }
     }
 
+    private const string FederationRolesAllowed =
+        "no roles: STS does not let a federated user (GetFederationToken) assume a role; start the chain with SessionToken, Static or Default instead";
+
     private static ValidationFailures Collect(CredentialProfileOptions options, string? profileName)
     {
         var failures = new ValidationFailures(profileName);
-        SourceCredentialsValidator.Validate(options.Source, failures);
-        ValidateRoles(options.Roles, failures);
+        var source = SourceCredentialsValidator.Validate(options.Source, failures);
+        ValidateRoles(options.Roles, source, failures);
         StsOptionsValidator.Validate(options.Sts, failures);
         RefreshOptionsValidator.Validate(options.Refresh, failures);
         return failures;
     }
 
-    private static void ValidateRoles(IList<AssumeRoleOptions> roles, ValidationFailures failures)
+    private static void ValidateRoles(IList<AssumeRoleOptions> roles, SourceFacts source, ValidationFailures failures)
     {
         if (roles.Count == 0)
         {
-            failures.Add("Roles", "has no role", "one or more roles, assumed in order, each with a RoleArn");
+            if (!source.ProducesSession)
+            {
+                failures.Add("Roles", "has no role", "one or more roles, assumed in order, each with a RoleArn");
+            }
+
             return;
+        }
+
+        if (!source.RolesAllowed)
+        {
+            failures.Add("Roles", $"has {ValueText.Count(roles.Count, "role")}, but Source:Type is FederationToken", FederationRolesAllowed);
         }
 
         // Transitive keys made by the hops so far, and which hop made each: a later hop may not set them again.

@@ -27,6 +27,9 @@ internal static partial class StsLimits
     public static readonly TimeSpan MinimumSessionDuration = TimeSpan.FromSeconds(900);
     public static readonly TimeSpan MaximumSessionDuration = TimeSpan.FromSeconds(43200);
 
+    /// <summary>The longest GetSessionToken and GetFederationToken session (36 hours).</summary>
+    public static readonly TimeSpan MaximumTokenDuration = TimeSpan.FromSeconds(129600);
+
     public static readonly TextRule AccessKeyId = new(16, 128, TextRule.IsWord, "A–Z a–z 0–9 _");
     public static readonly TextRule RoleSessionName = new(2, 64, c => TextRule.IsWordOr(c, "+=,.@-"), SessionNameSet);
     public static readonly TextRule ExternalId = new(2, 1224, c => TextRule.IsWordOr(c, "+=,.@:/-"), "A–Z a–z 0–9 _ + = , . @ : / -");

@@ -11,6 +11,12 @@ namespace CredentialKit.Tests.Helpers;
 public sealed record StsCall(AssumeRoleRequest Request, string SignerAccessKeyId, string SignerSessionToken);
 
 /// <summary>
+/// One request of a source operation (AssumeRoleWithWebIdentity, AssumeRoleWithSAML, GetSessionToken, GetFederationToken)
+/// as the stub received it: the endpoint settings of the client, and the signer's access key (<see langword="null"/> when unsigned).
+/// </summary>
+public sealed record StsSourceCall(string Operation, AmazonWebServiceRequest Request, string? SignerAccessKeyId, StsOptions Options);
+
+/// <summary>
 /// An <see cref="IStsClientFactory"/> whose clients are NSubstitute substitutes of <see cref="IAmazonSecurityTokenService"/>.
 /// Each call first resolves the signing credentials (as the SDK's signer does), is recorded, and is answered by the next
 /// scripted step or, by default, with a new session lasting the requested duration on the manual clock.
@@ -22,11 +28,22 @@ public sealed class StsStub(ManualTimeProvider time) : IStsClientFactory
 
     private readonly ConcurrentQueue<Func<StsCall, CancellationToken, Task<AssumeRoleResponse>>> _script = new();
     private readonly ConcurrentQueue<StsCall> _calls = new();
+    private readonly ConcurrentQueue<StsSourceCall> _sourceCalls = new();
+    private readonly ConcurrentQueue<Func<StsSourceCall, Exception?>> _sourceScript = new();
     private int _issued;
 
     public List<StsCall> Calls => [.. _calls];
 
     public int CallCount => _calls.Count;
+
+    /// <summary>Every source-operation request, oldest first.</summary>
+    public List<StsSourceCall> SourceCalls => [.. _sourceCalls];
+
+    /// <summary>
+    /// Decides, per client endpoint, whether a call fails before it is answered (a regional outage). Applies to every
+    /// operation and is consulted before any scripted step.
+    /// </summary>
+    public Func<StsOptions, Exception?>? EndpointFault { get; set; }
 
     public List<StsOptions> ClientOptions { get; } = [];
 
@@ -42,11 +59,58 @@ public sealed class StsStub(ManualTimeProvider time) : IStsClientFactory
 
         var client = Substitute.For<IAmazonSecurityTokenService>();
         client.AssumeRoleAsync(Arg.Any<AssumeRoleRequest>(), Arg.Any<CancellationToken>())
-            .Returns(ci => HandleAsync(credentials, ci.Arg<AssumeRoleRequest>(), ci.Arg<CancellationToken>()));
+            .Returns(ci => EndpointFault?.Invoke(options) is { } fault
+                ? Task.FromException<AssumeRoleResponse>(fault)
+                : HandleAsync(credentials, ci.Arg<AssumeRoleRequest>(), ci.Arg<CancellationToken>()));
+        client.AssumeRoleWithWebIdentityAsync(Arg.Any<AssumeRoleWithWebIdentityRequest>(), Arg.Any<CancellationToken>())
+            .Returns(ci => HandleSourceAsync(credentials, options, "AssumeRoleWithWebIdentity", ci.Arg<AssumeRoleWithWebIdentityRequest>(), call =>
+            {
+                var r = (AssumeRoleWithWebIdentityRequest)call.Request;
+                return new AssumeRoleWithWebIdentityResponse
+                {
+                    Credentials = NewCredentials(r.RoleArn.Split('/')[^1], r.DurationSeconds),
+                    AssumedRoleUser = new AssumedRoleUser { Arn = $"arn:aws:sts::111122223333:assumed-role/{r.RoleArn.Split('/')[^1]}/{r.RoleSessionName}", AssumedRoleId = "AROAWEB:" + r.RoleSessionName },
+                };
+            }));
+        client.AssumeRoleWithSAMLAsync(Arg.Any<AssumeRoleWithSAMLRequest>(), Arg.Any<CancellationToken>())
+            .Returns(ci => HandleSourceAsync(credentials, options, "AssumeRoleWithSAML", ci.Arg<AssumeRoleWithSAMLRequest>(), call =>
+            {
+                var r = (AssumeRoleWithSAMLRequest)call.Request;
+                return new AssumeRoleWithSAMLResponse
+                {
+                    Credentials = NewCredentials(r.RoleArn.Split('/')[^1], r.DurationSeconds),
+                    AssumedRoleUser = new AssumedRoleUser { Arn = $"arn:aws:sts::111122223333:assumed-role/{r.RoleArn.Split('/')[^1]}/saml-user", AssumedRoleId = "AROASAML:saml-user" },
+                };
+            }));
+        client.GetSessionTokenAsync(Arg.Any<GetSessionTokenRequest>(), Arg.Any<CancellationToken>())
+            .Returns(ci => HandleSourceAsync(credentials, options, "GetSessionToken", ci.Arg<GetSessionTokenRequest>(), call =>
+                new GetSessionTokenResponse { Credentials = NewCredentials("SESSION", ((GetSessionTokenRequest)call.Request).DurationSeconds ?? 43200) }));
+        client.GetFederationTokenAsync(Arg.Any<GetFederationTokenRequest>(), Arg.Any<CancellationToken>())
+            .Returns(ci => HandleSourceAsync(credentials, options, "GetFederationToken", ci.Arg<GetFederationTokenRequest>(), call =>
+            {
+                var r = (GetFederationTokenRequest)call.Request;
+                return new GetFederationTokenResponse
+                {
+                    Credentials = NewCredentials("FED", r.DurationSeconds ?? 43200),
+                    FederatedUser = new FederatedUser { Arn = $"arn:aws:sts::111122223333:federated-user/{r.Name}", FederatedUserId = "111122223333:" + r.Name },
+                };
+            }));
         return client;
     }
 
     public void Enqueue(Func<StsCall, CancellationToken, Task<AssumeRoleResponse>> step) => _script.Enqueue(step);
+
+    /// <summary>The next source-operation call fails with the exception <paramref name="step"/> returns (or succeeds when it returns null).</summary>
+    public void EnqueueSource(Func<StsSourceCall, Exception?> step) => _sourceScript.Enqueue(step);
+
+    /// <summary>The next <paramref name="times"/> source-operation calls fail with <paramref name="code"/>.</summary>
+    public void EnqueueSourceError(string code, HttpStatusCode status = HttpStatusCode.BadRequest, string message = "error", int times = 1)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            EnqueueSource(_ => Error(code, status, message));
+        }
+    }
 
     public void EnqueueError(string code, HttpStatusCode status = HttpStatusCode.BadRequest, string message = "error", int times = 1)
     {
@@ -101,6 +165,46 @@ public sealed class StsStub(ManualTimeProvider time) : IStsClientFactory
             },
             SourceIdentity = call.Request.SourceIdentity,
         };
+    }
+
+    private Credentials NewCredentials(string name, int? durationSeconds)
+    {
+        var n = Interlocked.Increment(ref _issued);
+        var secret = $"SECRET{Guid.NewGuid():N}";
+        var token = $"TOKEN{Guid.NewGuid():N}";
+        IssuedSecrets.Add(secret);
+        IssuedSecrets.Add(token);
+        return new Credentials
+        {
+            AccessKeyId = $"ASIA{name.ToUpperInvariant()}{n:D6}",
+            SecretAccessKey = secret,
+            SessionToken = token,
+            Expiration = (time.GetUtcNow() + (Lifetime ?? TimeSpan.FromSeconds(durationSeconds ?? 3600))).UtcDateTime,
+        };
+    }
+
+    private async Task<T> HandleSourceAsync<T>(
+        AWSCredentials signer, StsOptions options, string operation, AmazonWebServiceRequest request, Func<StsSourceCall, T> answer)
+    {
+        string? signerKey = null;
+        if (signer is not AnonymousAWSCredentials)
+        {
+            signerKey = (await signer.GetCredentialsAsync()).AccessKey;
+        }
+
+        var call = new StsSourceCall(operation, request, signerKey, options);
+        _sourceCalls.Enqueue(call);
+        if (EndpointFault?.Invoke(options) is { } fault)
+        {
+            throw fault;
+        }
+
+        if (_sourceScript.TryDequeue(out var step) && step(call) is { } error)
+        {
+            throw error;
+        }
+
+        return answer(call);
     }
 
     private async Task<AssumeRoleResponse> HandleAsync(AWSCredentials signer, AssumeRoleRequest request, CancellationToken cancellationToken)

@@ -94,7 +94,7 @@ public class SourceCredentialsValidatorTests
         var failures = Failures(options);
 
         Assert.Equal(4, failures.Count);
-        Assert.Contains("Source:AccessKeyId is set but ignored because Source:Type is Default; allowed: only with Source:Type Static (set Type to Static, or remove the setting).", failures);
+        Assert.Contains("Source:AccessKeyId is set but ignored because Source:Type is Default; allowed: only with Source:Type Static, SessionToken or FederationToken (set Type to one of them, or remove the setting).", failures);
         Assert.Contains(failures, f => f.StartsWith("Source:SecretAccessKey is set but ignored", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Source:SessionToken is set but ignored", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Source:Credentials is set but ignored", StringComparison.Ordinal));
@@ -137,9 +137,9 @@ public class SourceCredentialsValidatorTests
     [Fact]
     public void Validate_UndefinedType_FailsListingTheDefinedValues()
     {
-        var failure = Assert.Single(Failures(CreateSut((SourceCredentialsType)7, null, null)));
+        var failure = Assert.Single(Failures(CreateSut((SourceCredentialsType)42, null, null)));
 
-        Assert.Equal("Source:Type is 7, which is not a defined value; allowed: Default, Static, Credentials.", failure);
+        Assert.Equal("Source:Type is 42, which is not a defined value; allowed: Default, Static, Credentials, WebIdentity, SessionToken, Saml, FederationToken, Profile.", failure);
     }
 
     [Fact]

@@ -1,0 +1,78 @@
+using Amazon.Runtime;
+using Amazon.SecurityToken.Model;
+
+namespace CredentialKit;
+
+/// <summary>
+/// Issues the source session with STS <c>AssumeRoleWithSAML</c>, unsigned, with a fresh assertion from the callback on
+/// every refresh. The assertion is never logged.
+/// </summary>
+internal sealed class SamlFetcher : StsSourceFetcher
+{
+    private const string OperationName = "AssumeRoleWithSAML";
+
+    private readonly SamlSettings _settings;
+    private TimeSpan? _durationFallback;
+
+    public SamlFetcher(SamlSettings settings, StsOptions sts, RefreshSettings refresh, CredentialKitContext context, string? profileName)
+        : base(OperationName, settings.RoleArn, new AnonymousAWSCredentials(), sts, refresh, context, profileName) =>
+        _settings = settings;
+
+    protected override async Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken)
+    {
+        var assertion = await GetAssertionAsync(cancellationToken).ConfigureAwait(false);
+        var duration = _durationFallback ?? _settings.Duration;
+        while (true)
+        {
+            var request = new AssumeRoleWithSAMLRequest
+            {
+                RoleArn = _settings.RoleArn,
+                PrincipalArn = _settings.PrincipalArn,
+                SAMLAssertion = assertion,
+                DurationSeconds = (int)duration.TotalSeconds,
+            };
+            if (_settings.Policy is { } policy)
+            {
+                request.Policy = policy;
+            }
+
+            if (_settings.PolicyArns.Length > 0)
+            {
+                request.PolicyArns = _settings.PolicyArns.Select(arn => new PolicyDescriptorType { Arn = arn }).ToList();
+            }
+
+            try
+            {
+                var (response, region) = await CallAsync((client, ct) => client.AssumeRoleWithSAMLAsync(request, ct), attempts, cancellationToken).ConfigureAwait(false);
+                var credentials = response.Credentials ?? throw MissingCredentials();
+#pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
+                var packedPolicySize = response.PackedPolicySize;
+#pragma warning restore CS0618
+                return StsResponses.ToSessionCredentials(credentials, response.AssumedRoleUser?.Arn, response.SourceIdentity, packedPolicySize, region);
+            }
+            catch (AmazonServiceException e) when (IsAboveMaxSessionDuration(e) && duration > RefreshDefaults.RoleChainingMaximum)
+            {
+                Log.DurationAboveMaxSessionDuration(Logger, RoleArn, duration, RefreshDefaults.RoleChainingMaximum);
+                duration = RefreshDefaults.RoleChainingMaximum;
+                _durationFallback = duration;
+            }
+        }
+    }
+
+    private async ValueTask<string> GetAssertionAsync(CancellationToken cancellationToken)
+    {
+        string? assertion;
+        try
+        {
+            assertion = await _settings.AssertionProvider(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw SourceFailure($"The SAML assertion callback failed: {e.GetType().Name}", "SamlAssertionUnavailable", isTransient: true, e);
+        }
+
+        return string.IsNullOrWhiteSpace(assertion)
+            ? throw SourceFailure("The SAML assertion callback returned no assertion", "SamlAssertionEmpty", isTransient: false, inner: null)
+            : assertion.Trim();
+    }
+}

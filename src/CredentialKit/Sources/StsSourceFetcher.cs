@@ -1,0 +1,97 @@
+using Amazon.Runtime;
+using Amazon.SecurityToken;
+using Microsoft.Extensions.Logging;
+
+namespace CredentialKit;
+
+/// <summary>
+/// The shared half of every session-producing source (web identity, SAML, session token, federation token): the Polly
+/// pipeline, the per-region clients, the attempt count and the mapping of failures to <see cref="CredentialRefreshException"/>.
+/// </summary>
+internal abstract class StsSourceFetcher : ISessionFetcher
+{
+    private const string MaxSessionDurationText = "MaxSessionDuration";
+
+    private readonly StsCallPipeline _pipeline;
+    private readonly RegionalStsClients _clients;
+
+    protected StsSourceFetcher(
+        string operation,
+        string subject,
+        AWSCredentials signer,
+        StsOptions sts,
+        RefreshSettings settings,
+        CredentialKitContext context,
+        string? profileName)
+    {
+        Operation = operation;
+        RoleArn = subject;
+        ProfileName = profileName;
+        Logger = context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
+        _pipeline = new StsCallPipeline(settings, context, Logger, subject);
+        _clients = new RegionalStsClients(signer, sts, context.StsClientFactory, Logger, subject);
+    }
+
+    /// <summary>Gets what the session is for: the role ARN, or a description such as <c>GetSessionToken(AKIA…MPLE)</c>.</summary>
+    public string RoleArn { get; }
+
+    protected string Operation { get; }
+
+    protected string? ProfileName { get; }
+
+    protected ILogger Logger { get; }
+
+    /// <summary>Gets the expiration of the last session this fetcher issued, for warnings about renewal.</summary>
+    protected DateTimeOffset? LastExpiration { get; private set; }
+
+    public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
+    {
+        var attempts = new AttemptCounter();
+        try
+        {
+            var session = await FetchCoreAsync(attempts, cancellationToken).ConfigureAwait(false);
+            LastExpiration = session.Expiration;
+            Log.SourceSessionIssued(Logger, RoleArn, Operation, session.Region, SecretRedaction.MaskAccessKeyId(session.AccessKeyId), session.Expiration);
+            return session;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Failure(e, attempts.Count);
+        }
+    }
+
+    public virtual void Dispose() => _clients.Dispose();
+
+    /// <summary>Issues one session; exceptions are turned into <see cref="CredentialRefreshException"/> by the caller.</summary>
+    protected abstract Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken);
+
+    /// <summary>Runs one STS call through the pipeline, region by region.</summary>
+    protected Task<(T Response, string? Region)> CallAsync<T>(
+        Func<IAmazonSecurityTokenService, CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken) =>
+        _clients.ExecuteAsync(_pipeline, Operation, call, attempts, cancellationToken);
+
+    protected static bool IsAboveMaxSessionDuration(AmazonServiceException e) =>
+        e.ErrorCode == "ValidationError" && e.Message?.Contains(MaxSessionDurationText, StringComparison.Ordinal) == true;
+
+    /// <summary>A failure that is not an STS answer (a callback, a file), named with the source and profile.</summary>
+    protected CredentialRefreshException SourceFailure(string what, string errorCode, bool isTransient, Exception? inner) =>
+        new($"{what} ({RoleArn}{RefreshingSession.ProfileSuffix(ProfileName)}).", ProfileName, RoleArn, errorCode, attempts: 0, isTransient, inner);
+
+    protected CredentialRefreshException MissingCredentials() =>
+        new($"STS answered {Operation} for {RoleArn}{RefreshingSession.ProfileSuffix(ProfileName)} without credentials.",
+            ProfileName, RoleArn, "MalformedResponse", attempts: 1, isTransient: true, innerException: null);
+
+    private CredentialRefreshException Failure(Exception exception, int attempts)
+    {
+        if (exception is CredentialRefreshException refresh)
+        {
+            return refresh;
+        }
+
+        var code = StsErrorClassifier.GetErrorCode(exception);
+        var detail = exception is AmazonServiceException { Message.Length: > 0 } service ? $" {service.Message}" : string.Empty;
+        return new CredentialRefreshException(
+            $"STS {Operation} for {RoleArn}{RefreshingSession.ProfileSuffix(ProfileName)} failed: STS answered {code} after {attempts} attempt(s).{detail}",
+            ProfileName, RoleArn, code, attempts, StsErrorClassifier.IsTransient(exception), exception);
+    }
+}
