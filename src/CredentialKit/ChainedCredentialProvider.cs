@@ -11,15 +11,31 @@ internal sealed class ChainedCredentialProvider : ICredentialProvider
     private readonly SessionCache _cache;
     private readonly HopDefinition _hop;
     private readonly bool _ownsCache;
+    private readonly bool _isUserHandle;
+    private readonly object _gate = new();
     private volatile RefreshingSession _session;
     private volatile bool _disposed;
+    private int _activations;
 
-    public ChainedCredentialProvider(SessionCache cache, HopDefinition hop, bool ownsCache)
+    /// <summary>Creates a handle on <paramref name="hop"/>'s session.</summary>
+    /// <param name="cache">The cache holding the session.</param>
+    /// <param name="hop">The hop.</param>
+    /// <param name="ownsCache">Whether disposing this handle disposes the cache.</param>
+    /// <param name="isUserHandle">
+    /// Whether this handle is given to a user (and so keeps its session refreshing in the background until disposed).
+    /// The chain's internal parent handles are not: they are active only while a child hop is.
+    /// </param>
+    public ChainedCredentialProvider(SessionCache cache, HopDefinition hop, bool ownsCache, bool isUserHandle = false)
     {
         _cache = cache;
         _hop = hop;
         _ownsCache = ownsCache;
+        _isUserHandle = isUserHandle;
         _session = cache.GetOrCreate(hop);
+        if (isUserHandle)
+        {
+            Activate();
+        }
     }
 
     public string? ProfileName => _hop.Chain.ProfileName;
@@ -60,7 +76,7 @@ internal sealed class ChainedCredentialProvider : ICredentialProvider
         // The child signs through its own handle on this hop, so disposing this provider does not break it.
         var parent = new ChainedCredentialProvider(_cache, _hop, ownsCache: false);
         var hop = ChainBuilder.AddHop(role, isChained: true, _hop.Key, parent.ToAwsCredentials(), parent, _hop.Chain, CacheItemPriority.Normal);
-        return new ChainedCredentialProvider(_cache, hop, ownsCache: false);
+        return new ChainedCredentialProvider(_cache, hop, ownsCache: false, isUserHandle: true);
     }
 
     public CredentialProviderStatus GetStatus() => _session.GetStatus();
@@ -73,9 +89,38 @@ internal sealed class ChainedCredentialProvider : ICredentialProvider
         }
 
         _disposed = true;
+        if (_isUserHandle)
+        {
+            Deactivate();
+        }
+
         if (_ownsCache)
         {
             _cache.Dispose();
+        }
+    }
+
+    /// <summary>Counts one reason to keep this hop's session refreshing: the user's handle, or an active child hop.</summary>
+    internal void Activate()
+    {
+        lock (_gate)
+        {
+            if (++_activations == 1)
+            {
+                _session.AddHandle();
+            }
+        }
+    }
+
+    /// <summary>Releases a reason counted by <see cref="Activate"/>.</summary>
+    internal void Deactivate()
+    {
+        lock (_gate)
+        {
+            if (--_activations == 0)
+            {
+                _session.ReleaseHandle();
+            }
         }
     }
 
@@ -90,7 +135,21 @@ internal sealed class ChainedCredentialProvider : ICredentialProvider
     private RefreshingSession Resolve()
     {
         var session = _cache.GetOrCreate(_hop);
-        _session = session;
+        lock (_gate)
+        {
+            var previous = _session;
+            if (!ReferenceEquals(previous, session))
+            {
+                _session = session;
+                if (_activations > 0)
+                {
+                    // The evicted session no longer needs to refresh for us; the new one does.
+                    session.AddHandle();
+                    previous.ReleaseHandle();
+                }
+            }
+        }
+
         return session;
     }
 }

@@ -37,7 +37,7 @@ public static class CredentialProvider
         ArgumentNullException.ThrowIfNull(cacheOptions);
         CredentialProfileOptionsValidator.ThrowIfInvalid(options, profileName);
         var cache = new SessionCache(cacheOptions);
-        return new ChainedCredentialProvider(cache, ChainBuilder.Build(options, cache, profileName), ownsCache: true);
+        return new ChainedCredentialProvider(cache, ChainBuilder.Build(options, cache, profileName), ownsCache: true, isUserHandle: true);
     }
 
     /// <summary>
@@ -55,6 +55,6 @@ public static class CredentialProvider
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
         CredentialProfileOptionsValidator.ThrowIfInvalid(options, profileName);
-        return new ChainedCredentialProvider(cache, ChainBuilder.Build(options, cache, profileName), ownsCache: false);
+        return new ChainedCredentialProvider(cache, ChainBuilder.Build(options, cache, profileName), ownsCache: false, isUserHandle: true);
     }
 }

@@ -29,6 +29,7 @@ internal sealed class RefreshingSession : IDisposable
     private TaskCompletionSource<SessionCredentials>? _inflight;
     private ITimer? _timer;
     private int _consecutiveFailures;
+    private int _handles;
     private long _refreshCount;
     private string? _lastErrorCode;
 
@@ -127,6 +128,48 @@ internal sealed class RefreshingSession : IDisposable
             refreshCount,
             lastError,
             snapshot is null ? null : SecretRedaction.MaskAccessKeyId(snapshot.Credentials.AccessKeyId));
+    }
+
+    /// <summary>
+    /// Counts a provider handle (or a dependent child hop) that uses this session. The background timer runs only while
+    /// at least one is active, so a session nobody holds any more (a replaced profile, a finished tenant) stops calling
+    /// STS and leaves the cache when it expires.
+    /// </summary>
+    public void AddHandle()
+    {
+        bool first;
+        lock (_gate)
+        {
+            first = ++_handles == 1;
+            if (first && _snapshot is { } snapshot && !_disposed)
+            {
+                ScheduleTimer(snapshot.RefreshAt, TimeProvider.GetUtcNow());
+            }
+        }
+
+        if (first)
+        {
+            _fetcher.Parent?.Activate();
+        }
+    }
+
+    /// <summary>Releases a handle counted by <see cref="AddHandle"/>; the last release stops the background timer.</summary>
+    public void ReleaseHandle()
+    {
+        bool last;
+        lock (_gate)
+        {
+            last = --_handles == 0;
+            if (last)
+            {
+                _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        if (last)
+        {
+            _fetcher.Parent?.Deactivate();
+        }
     }
 
     /// <summary>Completes when no refresh is in flight (whatever its outcome); lets tests wait for background refreshes.</summary>
@@ -376,7 +419,7 @@ internal sealed class RefreshingSession : IDisposable
     // Called under _gate.
     private void ScheduleTimer(DateTimeOffset at, DateTimeOffset now)
     {
-        if (!_settings.BackgroundRefresh || _evicted)
+        if (!_settings.BackgroundRefresh || _evicted || _handles == 0)
         {
             return;
         }
@@ -402,7 +445,7 @@ internal sealed class RefreshingSession : IDisposable
 
     private void OnTimer()
     {
-        if (!_disposed && !_evicted)
+        if (!_disposed && !_evicted && Volatile.Read(ref _handles) > 0)
         {
             _ = StartRefresh(RefreshTrigger.Timer);
         }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Xml;
 using Amazon.Runtime;
+using Amazon.Runtime.Internal.Transform;
 using Polly.Timeout;
 
 namespace CredentialKit;
@@ -13,6 +15,9 @@ internal static class StsErrorClassifier
 {
     /// <summary>The error code given to an attempt that ran past <see cref="RefreshOptions.AttemptTimeout"/>.</summary>
     public const string TimeoutCode = "Timeout";
+
+    /// <summary>The error code given to a response body that could not be read.</summary>
+    public const string MalformedResponseCode = "MalformedResponse";
 
     /// <summary>The error code given to a connection or transport failure.</summary>
     public const string NetworkErrorCode = "NetworkError";
@@ -37,6 +42,9 @@ internal static class StsErrorClassifier
     {
         switch (exception)
         {
+            case XmlException or AmazonUnmarshallingException:
+                // A 200 whose body could not be read (truncated, garbled by a proxy): the AWS SDKs retry these too.
+                return true;
             case AmazonServiceException service when service.ErrorCode is { Length: > 0 } code:
                 return ThrottlingCodes.Contains(code) || TransientCodes.Contains(code) || (int)service.StatusCode >= 500
                     || (service.InnerException is { } inner && IsTransport(inner));
@@ -56,6 +64,7 @@ internal static class StsErrorClassifier
     public static string GetErrorCode(Exception exception) => exception switch
     {
         CredentialRefreshException refresh when refresh.ErrorCode is not null => refresh.ErrorCode,
+        XmlException or AmazonUnmarshallingException => MalformedResponseCode,
         AmazonServiceException { ErrorCode.Length: > 0 } service => service.ErrorCode,
         AmazonServiceException service when (int)service.StatusCode >= 500 => ((int)service.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
         TimeoutRejectedException or TimeoutException or OperationCanceledException => TimeoutCode,

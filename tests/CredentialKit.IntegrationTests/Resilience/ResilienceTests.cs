@@ -242,9 +242,7 @@ public sealed class ResilienceTests
         Assert.All(outcomes, o => Assert.Contains(o, new[] { LocalStsJournal.SuccessOutcome, "Throttling" }));
     }
 
-    [Fact(Skip = "Bug in src/CredentialKit/Sts/StsErrorClassifier.cs IsTransient: an HTTP 200 whose body cannot be parsed "
-        + "reaches the pipeline as a bare System.Xml.XmlException (AWS SDK v4 does not wrap it), which falls to IsTransport and is "
-        + "classified terminal, so it is never retried and surfaces with ErrorCode 'XmlException' after 1 attempt.")]
+    [Fact]
     public async Task GetCredentialsAsync_MalformedResponse_IsRetriedAndSucceeds()
     {
         await using var h = await StartAsync();

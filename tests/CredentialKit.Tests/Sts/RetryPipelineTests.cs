@@ -65,6 +65,31 @@ public class RetryPipelineTests
     }
 
     [Fact]
+    public async Task MalformedResponseBody_IsTransientAndRetried()
+    {
+        await using var provider = _fixture.Create();
+        _fixture.Sts.EnqueueException(new System.Xml.XmlException("Unexpected end of file."));
+
+        await provider.GetCredentialsAsync();
+
+        Assert.Equal(2, _fixture.Sts.CallCount);
+    }
+
+    [Fact]
+    public async Task MalformedResponseBody_Exhausted_ReportsMalformedResponseCode()
+    {
+        var options = ProviderFixture.Profile();
+        options.Refresh.MaxRetryAttempts = 0;
+        await using var provider = _fixture.Create(options);
+        _fixture.Sts.EnqueueException(new System.Xml.XmlException("Unexpected end of file."));
+
+        var error = await Assert.ThrowsAsync<CredentialRefreshException>(() => provider.GetCredentialsAsync().AsTask());
+
+        Assert.Equal("MalformedResponse", error.ErrorCode);
+        Assert.True(error.IsTransient);
+    }
+
+    [Fact]
     public async Task TransientError_RetriesExhausted_ReportsAttemptsAndTransience()
     {
         await using var provider = _fixture.Create();
