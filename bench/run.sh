@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces every table in docs/benchmarks.md. Usage: bench/run.sh [suite ...]   (default: all suites, in order)
 # Each suite's output is also written to bench/results/<suite>.txt. Never part of CI or the test run.
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
 project=bench/CredentialKit.Benchmarks
@@ -10,8 +10,9 @@ if [ ${#suites[@]} -eq 0 ]; then
   suites=(hotpath contention storm e2e fleet soak)
 fi
 
-dotnet build "$project" -c Release -nologo -v quiet
+dotnet build "$project" -c Release -nologo -v quiet || exit 1
 mkdir -p bench/results
+status=0
 for suite in "${suites[@]}"; do
   case "$suite" in
     hotpath|contention|e2e) args=(--filter '*') ;;
@@ -23,6 +24,8 @@ for suite in "${suites[@]}"; do
   echo "=== $suite ==="
   # Other work on the machine distorts every number below; the load average says how much there was.
   echo "// load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "bench/results/$suite.txt"
-  dotnet run -c Release --no-build --project "$project" -- "$suite" "${args[@]}" | tee -a "bench/results/$suite.txt"
+  # A failing suite (a missed target exits non-zero) is reported and the remaining suites still run.
+  dotnet run -c Release --no-build --project "$project" -- "$suite" "${args[@]}" | tee -a "bench/results/$suite.txt" || status=1
   echo "// load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "bench/results/$suite.txt"
 done
+exit $status
