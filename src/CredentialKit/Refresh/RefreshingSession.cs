@@ -85,7 +85,11 @@ internal sealed class RefreshingSession : IDisposable
             if (now < snapshot.UsableUntil)
             {
                 // Inside the refresh-ahead window: hand out the current session and let one refresh run behind it.
-                _ = StartRefresh(RefreshTrigger.RefreshAhead);
+                // The unlocked read only skips the lock while a refresh is already running; StartRefresh re-checks.
+                if (Volatile.Read(ref _inflight) is null)
+                {
+                    _ = StartRefresh(RefreshTrigger.RefreshAhead);
+                }
                 return new ValueTask<SessionCredentials>(snapshot.Credentials);
             }
         }
