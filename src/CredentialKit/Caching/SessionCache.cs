@@ -116,47 +116,46 @@ public sealed class SessionCache : IDisposable, IAsyncDisposable
 
             session = hop.CreateSession(this);
             _sessions.TryAdd(session, 0);
-            session.Refreshed += (refreshed, credentials) => OnRefreshed(hop, refreshed, credentials);
-            Store(hop, session, absoluteExpiration: null);
+            Store(hop, session);
             return session;
         }
     }
 
-    private void OnRefreshed(HopDefinition hop, RefreshingSession session, SessionCredentials credentials)
+    /// <summary>
+    /// Adds the session once; it is never re-set (replacing entries of a size-limited cache is what lets its size count
+    /// drift). It leaves the cache through <see cref="SessionExpiryToken"/> once nobody holds it and it has expired, or
+    /// when compaction needs room.
+    /// </summary>
+    private void Store(HopDefinition hop, RefreshingSession session)
     {
-        // Re-store with the new expiration so an entry leaves the cache with its session, unless it was replaced meanwhile.
-        lock (_gate)
-        {
-            if (!_disposed && !session.IsEvicted && _cache.TryGetValue(hop.Key, out RefreshingSession? current) && ReferenceEquals(current, session))
-            {
-                Store(hop, session, credentials.Expiration);
-            }
-        }
-    }
-
-    private void Store(HopDefinition hop, RefreshingSession session, DateTimeOffset? absoluteExpiration)
-    {
-        var entry = new MemoryCacheEntryOptions
-        {
-            Size = 1,
-            Priority = hop.Priority,
-            AbsoluteExpiration = absoluteExpiration,
-        };
+        var entry = new MemoryCacheEntryOptions { Size = 1, Priority = hop.Priority };
+        entry.AddExpirationToken(new SessionExpiryToken(session));
         entry.RegisterPostEvictionCallback(static (_, value, reason, state) =>
         {
             if (reason != EvictionReason.Replaced && value is RefreshingSession evicted)
             {
-                ((SessionCache)state!).OnEvicted(evicted);
+                ((SessionCache)state!).OnEvicted(evicted, reason);
             }
         }, this);
         _cache.Set(hop.Key, session, entry);
+        if (_cache.TryGetValue(hop.Key, out RefreshingSession? stored) && ReferenceEquals(stored, session))
+        {
+            session.MarkStored();
+        }
     }
 
-    private void OnEvicted(RefreshingSession session)
+    private void OnEvicted(RefreshingSession session, EvictionReason reason)
     {
+        _sessions.TryRemove(session, out _);
+        if (reason == EvictionReason.Capacity && !session.WasStored)
+        {
+            // The cache was full and refused the new entry: the handle that asked keeps using its session, uncached,
+            // rather than re-creating it (and calling STS) on every call until room frees up.
+            return;
+        }
+
         // Not disposed: a handle may be using it right now. It stops refreshing and is collected once no handle holds it.
         session.MarkEvicted();
-        _sessions.TryRemove(session, out _);
         Context.Telemetry.Untrack(session);
         Evicted?.Invoke(session);
     }

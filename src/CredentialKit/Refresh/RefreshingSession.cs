@@ -26,6 +26,7 @@ internal sealed class RefreshingSession : IDisposable
     private volatile FailureRecord? _failure;
     private volatile bool _disposed;
     private volatile bool _evicted;
+    private volatile bool _stored;
     private TaskCompletionSource<SessionCredentials>? _inflight;
     private ITimer? _timer;
     private int _consecutiveFailures;
@@ -63,8 +64,16 @@ internal sealed class RefreshingSession : IDisposable
 
     public bool IsDisposed => _disposed;
 
-    /// <summary>Raised after each successful refresh (on the refresh path, never the hot path).</summary>
-    public event Action<RefreshingSession, SessionCredentials>? Refreshed;
+    /// <summary>Gets whether the session cache accepted this session's entry (a full cache may refuse a new one).</summary>
+    public bool WasStored => _stored;
+
+    /// <summary>
+    /// Gets whether the session may leave the cache: it was disposed, or nobody holds it and its credentials expired.
+    /// </summary>
+    public bool CanLeaveCache =>
+        _disposed || (Volatile.Read(ref _handles) == 0 && _snapshot is { } snapshot && TimeProvider.GetUtcNow() >= snapshot.Credentials.Expiration);
+
+    public void MarkStored() => _stored = true;
 
     public ValueTask<SessionCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
     {
@@ -242,8 +251,8 @@ internal sealed class RefreshingSession : IDisposable
         return await StartRefresh(trigger).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Returns the in-flight refresh, starting one if none runs (single-flight).</summary>
-    private Task<SessionCredentials> StartRefresh(RefreshTrigger trigger)
+    /// <summary>Returns the in-flight refresh, starting one if none runs and the session needs one (single-flight).</summary>
+    internal Task<SessionCredentials> StartRefresh(RefreshTrigger trigger)
     {
         TaskCompletionSource<SessionCredentials> refresh;
         lock (_gate)
@@ -256,6 +265,13 @@ internal sealed class RefreshingSession : IDisposable
             if (_inflight is not null)
             {
                 return _inflight.Task;
+            }
+
+            if (_snapshot is { } current && TimeProvider.GetUtcNow() < current.RefreshAt)
+            {
+                // A refresh completed between the caller's unlocked read of the old snapshot and this lock: the new
+                // session needs no refresh yet, so this caller takes it instead of starting a second STS call.
+                return Task.FromResult(current.Credentials);
             }
 
             refresh = new TaskCompletionSource<SessionCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -336,7 +352,6 @@ internal sealed class RefreshingSession : IDisposable
         activity?.SetTag("credentialkit.outcome", "success");
         Record("success", trigger, started);
         Log.RefreshSucceeded(_logger, RoleArn, ProfileName, SecretRedaction.MaskAccessKeyId(credentials.AccessKeyId), credentials.Expiration, snapshot.RefreshAt);
-        Refreshed?.Invoke(this, credentials);
         refresh.TrySetResult(credentials);
     }
 

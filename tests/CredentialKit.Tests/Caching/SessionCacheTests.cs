@@ -114,12 +114,10 @@ public class SessionCacheTests
     }
 
     [Fact]
-    public async Task ManyTenants_StayBoundedBySizeLimit_AndEvictedHandlesAssumeAgain()
+    public async Task ManyTenants_StayBoundedBySizeLimit_AndEveryHandleKeepsWorking()
     {
         const int sizeLimit = 10;
         using var cache = new SessionCache(_fixture.CacheOptions(sizeLimit));
-        var evictions = 0;
-        cache.Evicted += _ => Interlocked.Increment(ref evictions);
         await using var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache, "saas");
         var tenants = Enumerable.Range(0, 40)
             .Select(i => provider.ForRole(new AssumeRoleOptions { RoleArn = $"arn:aws:iam::{100000000000 + i}:role/tenant", ExternalId = $"tenant-{i}" }))
@@ -130,37 +128,118 @@ public class SessionCacheTests
             await tenant.GetCredentialsAsync();
         }
 
-        await Eventually.WaitAsync(() => cache.Count <= sizeLimit, "the cache shrinking to its size limit");
-        Assert.True(Volatile.Read(ref evictions) >= 40 + 1 - sizeLimit);
-
-        // Every handle still works; evicted ones simply assume their role again.
-        var before = _fixture.Sts.CallCount;
+        await Eventually.WaitAsync(() => cache.Count <= sizeLimit, "the cache holding at most its size limit");
         foreach (var tenant in tenants)
         {
             Assert.StartsWith("ASIATENANT", (await tenant.GetCredentialsAsync()).AccessKeyId);
         }
 
-        Assert.True(_fixture.Sts.CallCount > before);
-        Assert.Equal(ProviderFixture.HubArn, _fixture.Sts.Calls[0].Request.RoleArn);
         Assert.Equal(1, _fixture.Sts.Calls.Count(c => c.Request.RoleArn == ProviderFixture.HubArn)); // the profile's hop is kept
+        Assert.True(cache.Count <= sizeLimit);
     }
 
     [Fact]
-    public async Task ExpiredSession_LeavesTheCache()
+    public async Task CompactedTenantSessions_AreAssumedAgainOnTheNextCall_ProfileHopsGoLast()
+    {
+        using var cache = new SessionCache(_fixture.CacheOptions());
+        var evicted = 0;
+        cache.Evicted += _ => Interlocked.Increment(ref evicted);
+        await using var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache, "saas");
+        var tenants = Enumerable.Range(0, 5)
+            .Select(i => provider.ForRole(new AssumeRoleOptions { RoleArn = $"arn:aws:iam::{100000000000 + i}:role/tenant" }))
+            .ToList();
+        foreach (var tenant in tenants)
+        {
+            await tenant.GetCredentialsAsync();
+        }
+
+        cache.Compact(5.0 / 6); // room for five: the five dynamic tenant sessions go before the profile's hub
+        await Eventually.WaitAsync(() => Volatile.Read(ref evicted) == 5, "five evictions");
+        foreach (var tenant in tenants)
+        {
+            Assert.StartsWith("ASIATENANT", (await tenant.GetCredentialsAsync()).AccessKeyId);
+        }
+
+        Assert.Equal(10, _fixture.Sts.Calls.Count(c => c.Request.RoleArn.EndsWith("/tenant", StringComparison.Ordinal)));
+        Assert.Equal(1, _fixture.Sts.Calls.Count(c => c.Request.RoleArn == ProviderFixture.HubArn));
+    }
+
+    [Fact]
+    public async Task ExpiredSessionNobodyHolds_LeavesTheCache()
     {
         using var cache = new SessionCache(_fixture.CacheOptions());
         var evicted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cache.Evicted += _ => evicted.TrySetResult();
-        await using var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache);
+        var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache);
         await provider.GetCredentialsAsync();
+        provider.Dispose();
 
         _fixture.Time.Advance(TimeSpan.FromHours(1));
         cache.Compact(0); // runs the expiration scan
         await evicted.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, cache.Count);
-        await provider.GetCredentialsAsync(); // the handle resolves a new session
+        await using var again = CredentialProvider.Create(ProviderFixture.Profile(), cache);
+        await again.GetCredentialsAsync();
         Assert.Equal(2, _fixture.Sts.CallCount);
+    }
+
+    [Fact]
+    public async Task ExpiredSessionStillHeld_StaysAndIsRefreshedOnTheNextCall()
+    {
+        using var cache = new SessionCache(_fixture.CacheOptions());
+        await using var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache);
+        var first = await provider.GetCredentialsAsync();
+
+        _fixture.Time.Advance(TimeSpan.FromHours(1));
+        cache.Compact(0);
+        var second = await provider.GetCredentialsAsync();
+
+        Assert.Equal(1, cache.Count);
+        Assert.Same(ProviderFixture.SessionOf(provider), ProviderFixture.SessionOf(provider)); // no re-resolve needed
+        Assert.NotEqual(first.AccessKeyId, second.AccessKeyId);
+        Assert.Equal(2, _fixture.Sts.CallCount);
+    }
+
+    [Fact]
+    public async Task RefreshedSessions_AreNeverReStored_SoTheCacheSizeStaysExact()
+    {
+        // Regression: re-setting an entry on every refresh let the size-limited MemoryCache's size count drift until it
+        // refused every entry (EvictionReason.Capacity) and live sessions were dropped.
+        var options = ProviderFixture.Profile();
+        options.Refresh.BackgroundRefresh = true;
+        using var cache = new SessionCache(_fixture.CacheOptions(sizeLimit: 2));
+        var evictions = 0;
+        cache.Evicted += _ => Interlocked.Increment(ref evictions);
+        await using var provider = CredentialProvider.Create(options, cache);
+        await provider.GetCredentialsAsync();
+        var session = ProviderFixture.SessionOf(provider);
+
+        for (var hour = 0; hour < 48; hour++)
+        {
+            _fixture.Time.Advance(TimeSpan.FromMinutes(45));
+            await ProviderFixture.WhenIdleAsync(provider);
+            _fixture.Time.Advance(TimeSpan.FromMinutes(15));
+        }
+
+        Assert.Equal(0, Volatile.Read(ref evictions));
+        Assert.Same(session, ProviderFixture.SessionOf(provider));
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public async Task FullCache_RefusedNewSession_KeepsServingItsHandleWithoutReassuming()
+    {
+        using var cache = new SessionCache(_fixture.CacheOptions(sizeLimit: 1));
+        await using var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache, "saas"); // fills the cache
+        var tenant = provider.ForRole(new AssumeRoleOptions { RoleArn = "arn:aws:iam::123456789012:role/tenant" });
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.StartsWith("ASIATENANT", (await tenant.GetCredentialsAsync()).AccessKeyId);
+        }
+
+        Assert.Equal(1, _fixture.Sts.Calls.Count(c => c.Request.RoleArn.EndsWith("/tenant", StringComparison.Ordinal)));
     }
 
     [Fact]

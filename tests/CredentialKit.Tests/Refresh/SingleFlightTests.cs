@@ -43,6 +43,20 @@ public class SingleFlightTests
     }
 
     [Fact]
+    public async Task StartRefresh_AfterAnotherRefreshJustCompleted_TakesThatSessionInsteadOfCallingSts()
+    {
+        // Regression: a caller that read the expired snapshot without the lock, and reached the refresh only after
+        // another caller's refresh had completed, started a second STS call.
+        await using var provider = _fixture.Create();
+        var fresh = await provider.GetCredentialsAsync();
+
+        var late = await ProviderFixture.SessionOf(provider).StartRefresh(RefreshTrigger.Expiring);
+
+        Assert.Same(fresh, late);
+        Assert.Equal(1, _fixture.Sts.CallCount);
+    }
+
+    [Fact]
     public async Task GetCredentialsAsync_CallerCancelsWait_SharedRefreshContinuesForOthers()
     {
         await using var provider = _fixture.Create();
