@@ -118,6 +118,9 @@ public sealed class SourceTests : IDisposable
 
         var credentials = await provider.GetCredentialsAsync();
         h.Time.Advance(TimeSpan.FromMinutes(59.5));
+
+        // The source session's timer fired inside its refresh window: wait for that background GetSessionToken.
+        await Eventually.WaitAsync(() => Journal(h, "GetSessionToken").Count == 2, "the source session's background refresh");
         provider.Invalidate();
         await provider.GetCredentialsAsync();
 
