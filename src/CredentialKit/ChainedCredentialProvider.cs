@@ -75,7 +75,7 @@ internal sealed class ChainedCredentialProvider : ICredentialProvider
 
         // The child signs through its own handle on this hop, so disposing this provider does not break it.
         var parent = new ChainedCredentialProvider(_cache, _hop, ownsCache: false);
-        var hop = ChainBuilder.AddHop(role, isChained: true, _hop.Key, parent.ToAwsCredentials(), parent, _hop.Chain, CacheItemPriority.Normal);
+        var hop = ChainBuilder.AddHop(role, _hop.Chain.IsRoleSession, _hop.Key, parent.ToAwsCredentials(), parent, _hop.Chain, CacheItemPriority.Normal);
         return new ChainedCredentialProvider(_cache, hop, ownsCache: false, isUserHandle: true);
     }
 

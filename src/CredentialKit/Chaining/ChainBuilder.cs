@@ -68,7 +68,7 @@ internal static class ChainBuilder
     {
         var template = AssumeRoleTemplate.From(role, isChained);
         var key = CacheKeys.ForHop(parentKey, template.Describe(), chain.Sts, chain.Settings);
-        var next = chain with { TransitiveTagKeys = chain.TransitiveTagKeys.Union(template.TransitiveTagKeys) };
+        var next = chain with { TransitiveTagKeys = chain.TransitiveTagKeys.Union(template.TransitiveTagKeys), IsRoleSession = true };
         return new HopDefinition(key, template.RoleArn, priority, next, cache =>
             new RefreshingSession(
                 new AssumeRoleFetcher(template, signer, parent, chain.Sts, chain.Settings, cache.Context, chain.ProfileName),
@@ -81,7 +81,7 @@ internal static class ChainBuilder
     private static HopDefinition AddSourceHop(SourceSession session, string signerKey, ChainContext chain)
     {
         var key = CacheKeys.ForHop(signerKey, session.Description, chain.Sts, chain.Settings);
-        var next = chain with { RolesAllowed = session.AllowsRoles };
+        var next = chain with { RolesAllowed = session.AllowsRoles, IsRoleSession = session.IsRoleSession };
         return new HopDefinition(key, session.Subject, CacheItemPriority.High, next, cache =>
             new RefreshingSession(session.CreateFetcher(chain, cache.Context), chain.Settings, cache.Context, chain.ProfileName));
     }

@@ -8,9 +8,14 @@ namespace CredentialKit;
 /// <param name="Settings">The refresh settings.</param>
 /// <param name="TransitiveTagKeys">Tag keys made transitive by earlier hops; a later hop may not set them again.</param>
 /// <param name="RolesAllowed">Whether the session so far may assume roles (a GetFederationToken session may not).</param>
+/// <param name="IsRoleSession">
+/// Whether the session so far is an assumed-role session, so that a role assumed with it is role chaining (one hour at
+/// most); a GetSessionToken session is not.
+/// </param>
 internal sealed record ChainContext(
     string? ProfileName,
     StsOptions Sts,
     RefreshSettings Settings,
     ImmutableHashSet<string> TransitiveTagKeys,
-    bool RolesAllowed = true);
+    bool RolesAllowed = true,
+    bool IsRoleSession = true);

@@ -48,6 +48,20 @@ public sealed class SessionTokenSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task ForRoleOnASessionTokenSession_IsNotRoleChaining_ButForRoleOnARoleIs()
+    {
+        await using var provider = _fixture.Create(_fixture.SessionToken());
+        var direct = provider.ForRole(new AssumeRoleOptions { RoleArn = ProviderFixture.HubArn, Duration = TimeSpan.FromHours(4) });
+        var chained = direct.ForRole(new AssumeRoleOptions { RoleArn = ProviderFixture.ReportsArn, Duration = TimeSpan.FromHours(4) });
+
+        await chained.GetCredentialsAsync();
+
+        var calls = _fixture.Provider.Sts.Calls;
+        Assert.Equal(4 * 3600, calls[0].Request.DurationSeconds);
+        Assert.Equal(3600, calls[1].Request.DurationSeconds);
+    }
+
+    [Fact]
     public async Task Refresh_WithMfa_AsksTheCallbackOncePerRefreshAndSendsEachCode()
     {
         var options = _fixture.SessionToken();
