@@ -20,7 +20,9 @@ public sealed class StsOptions
 
     /// <summary>
     /// Gets the regions tried in order when the primary endpoint keeps failing with transient errors.
-    /// Reserved for regional fallback; the current release validates the names only.
+    /// Credentials from any region are valid everywhere, so after the primary endpoint's retries end in a transient error
+    /// (or <c>RegionDisabledException</c>) the call moves on to these regions' endpoints; each refresh starts again at
+    /// the primary. <see cref="SessionCredentials.Region"/> says which region served a session.
     /// </summary>
     public IList<string> FallbackRegions { get; } = new List<string>();
 
