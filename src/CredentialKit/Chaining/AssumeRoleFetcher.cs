@@ -13,7 +13,6 @@ namespace CredentialKit;
 internal sealed class AssumeRoleFetcher : ISessionFetcher
 {
     private const string Operation = "AssumeRole";
-    private const string MaxSessionDurationText = "MaxSessionDuration";
 
     private readonly AssumeRoleTemplate _template;
     private readonly AWSCredentials _signer;
@@ -67,7 +66,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
                     cancellationToken).ConfigureAwait(false);
                 return ToSessionCredentials(response, region);
             }
-            catch (AmazonServiceException e) when (IsAboveMaxSessionDuration(e) && duration > RefreshDefaults.RoleChainingMaximum)
+            catch (AmazonServiceException e) when (StsErrorClassifier.IsAboveMaxSessionDuration(e) && duration > RefreshDefaults.RoleChainingMaximum)
             {
                 // The role allows less than asked: keep the service working with the one hour every role allows.
                 Log.DurationAboveMaxSessionDuration(_logger, RoleArn, duration, RefreshDefaults.RoleChainingMaximum);
@@ -149,20 +148,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         return StsResponses.ToSessionCredentials(credentials, response.AssumedRoleUser?.Arn, response.SourceIdentity, packedPolicySize, region);
     }
 
-    private static bool IsAboveMaxSessionDuration(AmazonServiceException e) =>
-        e.ErrorCode == "ValidationError" && e.Message?.Contains(MaxSessionDurationText, StringComparison.Ordinal) == true;
 
-    private CredentialRefreshException Failure(Exception exception, int attempts)
-    {
-        if (exception is CredentialRefreshException refresh)
-        {
-            return refresh;
-        }
-
-        var code = StsErrorClassifier.GetErrorCode(exception);
-        var detail = exception is AmazonServiceException { Message.Length: > 0 } service ? $" {service.Message}" : string.Empty;
-        return new CredentialRefreshException(
-            $"Could not assume role {RoleArn}{RefreshingSession.ProfileSuffix(_profileName)}: STS answered {code} after {attempts} attempt(s).{detail}",
-            _profileName, RoleArn, code, attempts, StsErrorClassifier.IsTransient(exception), exception);
-    }
+    private CredentialRefreshException Failure(Exception exception, int attempts) =>
+        StsFailures.From(exception, attempts, $"Could not assume role {RoleArn}", RoleArn, _profileName);
 }

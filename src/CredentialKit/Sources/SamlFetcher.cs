@@ -50,7 +50,7 @@ internal sealed class SamlFetcher : StsSourceFetcher
 #pragma warning restore CS0618
                 return StsResponses.ToSessionCredentials(credentials, response.AssumedRoleUser?.Arn, response.SourceIdentity, packedPolicySize, region);
             }
-            catch (AmazonServiceException e) when (IsAboveMaxSessionDuration(e) && duration > RefreshDefaults.RoleChainingMaximum)
+            catch (AmazonServiceException e) when (StsErrorClassifier.IsAboveMaxSessionDuration(e) && duration > RefreshDefaults.RoleChainingMaximum)
             {
                 Log.DurationAboveMaxSessionDuration(Logger, RoleArn, duration, RefreshDefaults.RoleChainingMaximum);
                 duration = RefreshDefaults.RoleChainingMaximum;

@@ -10,7 +10,6 @@ namespace CredentialKit;
 /// </summary>
 internal abstract class StsSourceFetcher : ISessionFetcher
 {
-    private const string MaxSessionDurationText = "MaxSessionDuration";
 
     private readonly StsCallPipeline _pipeline;
     private readonly RegionalStsClients _clients;
@@ -70,8 +69,6 @@ internal abstract class StsSourceFetcher : ISessionFetcher
         Func<IAmazonSecurityTokenService, CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken) =>
         _clients.ExecuteAsync(_pipeline, Operation, call, attempts, cancellationToken);
 
-    protected static bool IsAboveMaxSessionDuration(AmazonServiceException e) =>
-        e.ErrorCode == "ValidationError" && e.Message?.Contains(MaxSessionDurationText, StringComparison.Ordinal) == true;
 
     /// <summary>A failure that is not an STS answer (a callback, a file), named with the source and profile.</summary>
     protected CredentialRefreshException SourceFailure(string what, string errorCode, bool isTransient, Exception? inner) =>
@@ -81,17 +78,6 @@ internal abstract class StsSourceFetcher : ISessionFetcher
         new($"STS answered {Operation} for {RoleArn}{RefreshingSession.ProfileSuffix(ProfileName)} without credentials.",
             ProfileName, RoleArn, "MalformedResponse", attempts: 1, isTransient: true, innerException: null);
 
-    private CredentialRefreshException Failure(Exception exception, int attempts)
-    {
-        if (exception is CredentialRefreshException refresh)
-        {
-            return refresh;
-        }
-
-        var code = StsErrorClassifier.GetErrorCode(exception);
-        var detail = exception is AmazonServiceException { Message.Length: > 0 } service ? $" {service.Message}" : string.Empty;
-        return new CredentialRefreshException(
-            $"STS {Operation} for {RoleArn}{RefreshingSession.ProfileSuffix(ProfileName)} failed: STS answered {code} after {attempts} attempt(s).{detail}",
-            ProfileName, RoleArn, code, attempts, StsErrorClassifier.IsTransient(exception), exception);
-    }
+    private CredentialRefreshException Failure(Exception exception, int attempts) =>
+        StsFailures.From(exception, attempts, $"STS {Operation} for {RoleArn} failed", RoleArn, ProfileName);
 }

@@ -44,7 +44,7 @@ internal sealed class WebIdentityFetcher : StsSourceFetcher
                 retriedToken = true;
                 Log.WebIdentityTokenRejected(Logger, RoleArn);
             }
-            catch (AmazonServiceException e) when (IsAboveMaxSessionDuration(e) && duration > RefreshDefaults.RoleChainingMaximum)
+            catch (AmazonServiceException e) when (StsErrorClassifier.IsAboveMaxSessionDuration(e) && duration > RefreshDefaults.RoleChainingMaximum)
             {
                 Log.DurationAboveMaxSessionDuration(Logger, RoleArn, duration, RefreshDefaults.RoleChainingMaximum);
                 duration = RefreshDefaults.RoleChainingMaximum;

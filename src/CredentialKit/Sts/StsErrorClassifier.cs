@@ -36,6 +36,13 @@ internal static class StsErrorClassifier
         "ServiceUnavailable",
     };
 
+    /// <summary>
+    /// Whether STS rejected the requested duration as above the role's MaxSessionDuration (a ValidationError whose text
+    /// names it): the one validation error a provider can recover from on its own, by asking for one hour.
+    /// </summary>
+    public static bool IsAboveMaxSessionDuration(AmazonServiceException e) =>
+        e.ErrorCode == "ValidationError" && e.Message?.Contains("MaxSessionDuration", StringComparison.Ordinal) == true;
+
     public static bool IsThrottling(string? errorCode) => errorCode is not null && ThrottlingCodes.Contains(errorCode);
 
     public static bool IsTransient(Exception exception)
