@@ -26,9 +26,12 @@ internal sealed class Demo(DemoSettings settings)
         var chain = sts is null ? DemoChain.ForRealAws(settings) : DemoChain.ForLocalSts(sts.Endpoint);
 
         await using var cache = new SessionCache(new SessionCacheOptions { TimeProvider = _time, LoggerFactory = loggerFactory });
-        var hops = Enumerable.Range(1, chain.Roles.Count)
-            .Select(n => CredentialProvider.Create(DemoChain.Prefix(chain, n), cache, RoleName(chain.Roles[n - 1].RoleArn!)))
-            .ToList();
+        // One provider per hop (they share the cache, so each prefix's sessions are the chain's own) to show every hop.
+        var hops = chain.Roles.Count == 0
+            ? [CredentialProvider.Create(chain, cache, settings.AwsProfile ?? "source")]
+            : Enumerable.Range(1, chain.Roles.Count)
+                .Select(n => CredentialProvider.Create(DemoChain.Prefix(chain, n), cache, RoleName(chain.Roles[n - 1].RoleArn!)))
+                .ToList();
         var provider = hops[^1];
         var minimumLifetime = chain.Refresh.MinimumLifetime;
         var view = new LiveView(hops, events, sts, settings.Duration);

@@ -47,19 +47,19 @@ internal static class DemoChain
 
     public static CredentialProfileOptions ForRealAws(DemoSettings settings)
     {
+        var options = new CredentialProfileOptions();
         if (settings.AwsProfile is not null)
         {
-            // The SDK's default chain honours AWS_PROFILE.
-            Environment.SetEnvironmentVariable("AWS_PROFILE", settings.AwsProfile);
+            // A shared-config profile; if it is itself a role chain (role_arn, source_profile), each hop becomes a
+            // CredentialKit hop with its own refresh.
+            options.Source.Type = SourceCredentialsType.Profile;
+            options.Source.ProfileName = settings.AwsProfile;
         }
-
-        if (settings.RoleArns.Count == 0)
+        else
         {
-            throw new ArgumentException("Real AWS needs at least one --role-arn to assume.");
+            options.Source.Type = SourceCredentialsType.Default;
         }
 
-        var options = new CredentialProfileOptions();
-        options.Source.Type = SourceCredentialsType.Default;
         foreach (var arn in settings.RoleArns)
         {
             options.Roles.Add(new AssumeRoleOptions { RoleArn = arn, RoleSessionName = "credentialkit-console-sample" });
@@ -78,6 +78,7 @@ internal static class DemoChain
         prefix.Source.SecretAccessKey = chain.Source.SecretAccessKey;
         prefix.Source.SessionToken = chain.Source.SessionToken;
         prefix.Source.Credentials = chain.Source.Credentials;
+        prefix.Source.ProfileName = chain.Source.ProfileName;
         foreach (var role in chain.Roles.Take(hops))
         {
             prefix.Roles.Add(role);

@@ -45,8 +45,8 @@ internal sealed record DemoSettings(TimeSpan Duration, string? AwsProfile, strin
           (no options)           run against an embedded LocalSts with 20-second sessions
           --duration <seconds>   how long to run (default 60)
           --timeline <file.svg>  write the refresh timeline of the run as an SVG picture
-          --profile <name>       real AWS: start from this shared-config profile (AWS_PROFILE)
+          --profile <name>       real AWS: start from this shared-config profile (its role chain included)
           --region <region>      real AWS: STS region (default: the SDK's)
-          --role-arn <arn>       real AWS: a role to assume; repeat for a chain
+          --role-arn <arn>       real AWS: a role to assume on top; repeat for a chain
         """;
 }

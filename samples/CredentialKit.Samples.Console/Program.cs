@@ -20,5 +20,14 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-var summary = await new Demo(settings).RunAsync(cancel.Token);
-return summary.ExpiredHandedOut == 0 ? 0 : 1;
+try
+{
+    var summary = await new Demo(settings).RunAsync(cancel.Token);
+    return summary.ExpiredHandedOut == 0 ? 0 : 1;
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException e)
+{
+    // Bad settings: CredentialKit's message names each setting, its problem and what is allowed.
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
