@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using CredentialKit.LocalSts.Tests.Helpers;
+using CredentialKit.Testing;
 
 namespace CredentialKit.LocalSts.Tests.Faults;
 
@@ -233,14 +234,6 @@ public sealed class FaultInjectionTests
         Assert.Equal("444455556666", other.Account);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        // Polls a server-side condition that depends on the request reaching the server, not on elapsed time; bounded so a bug fails instead of hanging.
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
-    }
+    // Polls a server-side condition that depends on the request reaching the server, not on elapsed time.
+    private static Task WaitUntilAsync(Func<bool> condition) => Eventually.WaitAsync(condition, "the server-side condition");
 }

@@ -1,4 +1,4 @@
-namespace CredentialKit.Tests.Helpers;
+namespace CredentialKit.Testing;
 
 /// <summary>
 /// Waits for a condition that another thread makes true (a background refresh reaching the STS stub, a timer being
