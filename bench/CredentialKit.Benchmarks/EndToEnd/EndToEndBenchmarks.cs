@@ -26,6 +26,7 @@ public class EndToEndBenchmarks
         _raw = _sts.CreateRawClient();
         _provider = _sts.CreateProvider();
         _sdk = LocalStsEnvironment.CreateSdkCredentials();
+
     }
 
     [GlobalCleanup]
@@ -35,12 +36,10 @@ public class EndToEndBenchmarks
         _provider.Dispose();
     }
 
-    [Benchmark(Baseline = true, Description = "raw AmazonSecurityTokenServiceClient.AssumeRoleAsync")]
-    public async Task<object> Raw_AssumeRoleAsync()
-    {
-        TrimJournal();
-        return await _raw.AssumeRoleAsync(LocalStsEnvironment.RawRequest()).ConfigureAwait(false);
-    }
+    // Whichever case runs first in this in-process suite comes out about twice as slow as when it runs later (seen with
+    // the raw call first and with CredentialKit first, warm-up loops or not), so a throw-away case takes that place.
+    [Benchmark(Description = "(first case, absorbs the in-process start-up cost; ignore)")]
+    public Task<object> A_FirstCase() => Raw_AssumeRoleAsync();
 
     [Benchmark(Description = "CredentialKit Invalidate + GetCredentialsAsync")]
     public async Task<object> CredentialKit_Refresh()
@@ -63,6 +62,13 @@ public class EndToEndBenchmarks
     {
         TrimJournal();
         return await LocalStsEnvironment.CreateSdkCredentials().GetCredentialsAsync().ConfigureAwait(false);
+    }
+
+    [Benchmark(Baseline = true, Description = "raw AmazonSecurityTokenServiceClient.AssumeRoleAsync")]
+    public async Task<object> Raw_AssumeRoleAsync()
+    {
+        TrimJournal();
+        return await _raw.AssumeRoleAsync(LocalStsEnvironment.RawRequest()).ConfigureAwait(false);
     }
 
     // LocalSts journals every request; keep its list short so a long run does not measure the journal's growth.
