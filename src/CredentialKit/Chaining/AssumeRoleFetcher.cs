@@ -21,7 +21,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
     private readonly ILogger _logger;
     private readonly StsCallPipeline _pipeline;
     private readonly RegionalStsClients _clients;
-    private TimeSpan? _durationFallback;
+    private readonly SessionDurationFallback _duration;
 
     public AssumeRoleFetcher(
         AssumeRoleTemplate template,
@@ -39,6 +39,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         _logger = context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
         _pipeline = new StsCallPipeline(settings, context, _logger, template.RoleArn);
         _clients = new RegionalStsClients(_signer, sts, context.StsClientFactory, _logger, template.RoleArn);
+        _duration = new SessionDurationFallback(template.Duration);
         if (template.IsDurationClamped)
         {
             Log.DurationClampedForChaining(_logger, template.RoleArn, template.RequestedDuration, template.Duration);
@@ -52,7 +53,6 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
     public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
     {
         var attempts = new AttemptCounter();
-        var duration = _durationFallback ?? _template.Duration;
         var retriedParent = false;
         while (true)
         {
@@ -61,17 +61,14 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
                 var (response, region) = await _clients.ExecuteAsync(
                     _pipeline,
                     Operation,
-                    async (client, ct) => await client.AssumeRoleAsync(await BuildRequestAsync(duration, ct).ConfigureAwait(false), ct).ConfigureAwait(false),
+                    async (client, ct) => await client.AssumeRoleAsync(await BuildRequestAsync(_duration.Current, ct).ConfigureAwait(false), ct).ConfigureAwait(false),
                     attempts,
                     cancellationToken).ConfigureAwait(false);
                 return ToSessionCredentials(response, region);
             }
-            catch (AmazonServiceException e) when (StsErrorClassifier.IsAboveMaxSessionDuration(e) && duration > RefreshDefaults.RoleChainingMaximum)
+            catch (AmazonServiceException e) when (_duration.TryFallBack(e, _logger, RoleArn))
             {
-                // The role allows less than asked: keep the service working with the one hour every role allows.
-                Log.DurationAboveMaxSessionDuration(_logger, RoleArn, duration, RefreshDefaults.RoleChainingMaximum);
-                duration = RefreshDefaults.RoleChainingMaximum;
-                _durationFallback = duration;
+                // Retried with the one hour every role allows.
             }
             catch (AmazonServiceException e) when (e.ErrorCode == "ExpiredToken" && _parent is not null && !retriedParent)
             {
@@ -117,10 +114,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
             request.Policy = policy;
         }
 
-        if (_template.PolicyArns.Length > 0)
-        {
-            request.PolicyArns = _template.PolicyArns.Select(arn => new PolicyDescriptorType { Arn = arn }).ToList();
-        }
+        request.PolicyArns = PolicyDescriptors.From(_template.PolicyArns);
 
         if (_template.SourceIdentity is { } sourceIdentity)
         {

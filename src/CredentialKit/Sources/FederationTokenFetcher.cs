@@ -27,10 +27,7 @@ internal sealed class FederationTokenFetcher : StsSourceFetcher
             request.Policy = policy;
         }
 
-        if (_settings.PolicyArns.Length > 0)
-        {
-            request.PolicyArns = _settings.PolicyArns.Select(arn => new PolicyDescriptorType { Arn = arn }).ToList();
-        }
+        request.PolicyArns = PolicyDescriptors.From(_settings.PolicyArns);
 
         if (_settings.Tags.Length > 0)
         {

@@ -12,16 +12,18 @@ internal sealed class SamlFetcher : StsSourceFetcher
     private const string OperationName = "AssumeRoleWithSAML";
 
     private readonly SamlSettings _settings;
-    private TimeSpan? _durationFallback;
+    private readonly SessionDurationFallback _duration;
 
     public SamlFetcher(SamlSettings settings, StsOptions sts, RefreshSettings refresh, CredentialKitContext context, string? profileName)
-        : base(OperationName, settings.RoleArn, new AnonymousAWSCredentials(), sts, refresh, context, profileName) =>
+        : base(OperationName, settings.RoleArn, new AnonymousAWSCredentials(), sts, refresh, context, profileName)
+    {
         _settings = settings;
+        _duration = new SessionDurationFallback(settings.Duration);
+    }
 
     protected override async Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken)
     {
         var assertion = await GetAssertionAsync(cancellationToken).ConfigureAwait(false);
-        var duration = _durationFallback ?? _settings.Duration;
         while (true)
         {
             var request = new AssumeRoleWithSAMLRequest
@@ -29,17 +31,14 @@ internal sealed class SamlFetcher : StsSourceFetcher
                 RoleArn = _settings.RoleArn,
                 PrincipalArn = _settings.PrincipalArn,
                 SAMLAssertion = assertion,
-                DurationSeconds = (int)duration.TotalSeconds,
+                DurationSeconds = (int)_duration.Current.TotalSeconds,
             };
             if (_settings.Policy is { } policy)
             {
                 request.Policy = policy;
             }
 
-            if (_settings.PolicyArns.Length > 0)
-            {
-                request.PolicyArns = _settings.PolicyArns.Select(arn => new PolicyDescriptorType { Arn = arn }).ToList();
-            }
+            request.PolicyArns = PolicyDescriptors.From(_settings.PolicyArns);
 
             try
             {
@@ -50,11 +49,9 @@ internal sealed class SamlFetcher : StsSourceFetcher
 #pragma warning restore CS0618
                 return StsResponses.ToSessionCredentials(credentials, response.AssumedRoleUser?.Arn, response.SourceIdentity, packedPolicySize, region);
             }
-            catch (AmazonServiceException e) when (StsErrorClassifier.IsAboveMaxSessionDuration(e) && duration > RefreshDefaults.RoleChainingMaximum)
+            catch (AmazonServiceException e) when (_duration.TryFallBack(e, Logger, RoleArn))
             {
-                Log.DurationAboveMaxSessionDuration(Logger, RoleArn, duration, RefreshDefaults.RoleChainingMaximum);
-                duration = RefreshDefaults.RoleChainingMaximum;
-                _durationFallback = duration;
+                // Retried with the one hour every role allows.
             }
         }
     }

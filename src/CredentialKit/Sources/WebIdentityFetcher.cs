@@ -14,22 +14,24 @@ internal sealed class WebIdentityFetcher : StsSourceFetcher
     private const string InvalidIdentityToken = "InvalidIdentityToken";
 
     private readonly WebIdentitySettings _settings;
-    private TimeSpan? _durationFallback;
+    private readonly SessionDurationFallback _duration;
 
     public WebIdentityFetcher(WebIdentitySettings settings, StsOptions sts, RefreshSettings refresh, CredentialKitContext context, string? profileName)
-        : base(OperationName, settings.RoleArn, new AnonymousAWSCredentials(), sts, refresh, context, profileName) =>
+        : base(OperationName, settings.RoleArn, new AnonymousAWSCredentials(), sts, refresh, context, profileName)
+    {
         _settings = settings;
+        _duration = new SessionDurationFallback(settings.Duration);
+    }
 
     protected override async Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken)
     {
         var retriedToken = false;
-        var duration = _durationFallback ?? _settings.Duration;
         while (true)
         {
             var token = await ReadTokenAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var request = BuildRequest(token, duration);
+                var request = BuildRequest(token, _duration.Current);
                 var (response, region) = await CallAsync(
                     (client, ct) => client.AssumeRoleWithWebIdentityAsync(request, ct), attempts, cancellationToken).ConfigureAwait(false);
                 var credentials = response.Credentials ?? throw MissingCredentials();
@@ -44,11 +46,9 @@ internal sealed class WebIdentityFetcher : StsSourceFetcher
                 retriedToken = true;
                 Log.WebIdentityTokenRejected(Logger, RoleArn);
             }
-            catch (AmazonServiceException e) when (StsErrorClassifier.IsAboveMaxSessionDuration(e) && duration > RefreshDefaults.RoleChainingMaximum)
+            catch (AmazonServiceException e) when (_duration.TryFallBack(e, Logger, RoleArn))
             {
-                Log.DurationAboveMaxSessionDuration(Logger, RoleArn, duration, RefreshDefaults.RoleChainingMaximum);
-                duration = RefreshDefaults.RoleChainingMaximum;
-                _durationFallback = duration;
+                // Retried with the one hour every role allows.
             }
         }
     }
@@ -67,10 +67,7 @@ internal sealed class WebIdentityFetcher : StsSourceFetcher
             request.Policy = policy;
         }
 
-        if (_settings.PolicyArns.Length > 0)
-        {
-            request.PolicyArns = _settings.PolicyArns.Select(arn => new PolicyDescriptorType { Arn = arn }).ToList();
-        }
+        request.PolicyArns = PolicyDescriptors.From(_settings.PolicyArns);
 
         return request;
     }
