@@ -53,7 +53,7 @@ internal sealed class RegionalStsClients : IDisposable
             try
             {
                 var response = await pipeline.ExecuteAsync(
-                    operation, endpoint.Region, ct => call(endpoint.Client, ct), attempts, cancellationToken).ConfigureAwait(false);
+                    operation, endpoint.Region, ct => CheckedAsync(call(endpoint.Client, ct)), attempts, cancellationToken).ConfigureAwait(false);
                 if (i > 0)
                 {
                     Log.ServedByFallbackRegion(_logger, operation, _subject, endpoint.Region, _endpoints[0].Region);
@@ -66,6 +66,26 @@ internal sealed class RegionalStsClients : IDisposable
                 Log.FallingBackToNextRegion(_logger, operation, _subject, endpoint.Region, StsErrorClassifier.GetErrorCode(e), _endpoints[i + 1].Region);
             }
         }
+    }
+
+    /// <summary>
+    /// Awaits one attempt and refuses a 200 whose credentials are unusable inside the attempt, so the pipeline retries it
+    /// as the transient <c>MalformedResponse</c> it is.
+    /// </summary>
+    private static async Task<T> CheckedAsync<T>(Task<T> attempt)
+    {
+        T response;
+        try
+        {
+            response = await attempt.ConfigureAwait(false);
+        }
+        catch (Exception e) when (StsResponses.IsUnreadableBody(e))
+        {
+            throw new MalformedStsResponseException("STS answered with a value that could not be read.", e);
+        }
+
+        StsResponses.Check(response);
+        return response;
     }
 
     public void Dispose()

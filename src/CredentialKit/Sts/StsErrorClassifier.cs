@@ -11,13 +11,16 @@ namespace CredentialKit;
 /// Sorts STS failures into transient (retry with backoff) and terminal (fail at once), following the AWS SDKs'
 /// standard retry rules (shared/sts-facts.md §4).
 /// </summary>
-internal static class StsErrorClassifier
+internal static partial class StsErrorClassifier
 {
     /// <summary>The error code given to an attempt that ran past <see cref="RefreshOptions.AttemptTimeout"/>.</summary>
     public const string TimeoutCode = "Timeout";
 
     /// <summary>The error code given to a response body that could not be read.</summary>
     public const string MalformedResponseCode = "MalformedResponse";
+
+    /// <summary>The error code given to an error whose code is not shaped like an STS error code and that has no HTTP status.</summary>
+    public const string UnrecognizedErrorCode = "UnrecognizedError";
 
     /// <summary>The error code given to a connection or transport failure.</summary>
     public const string NetworkErrorCode = "NetworkError";
@@ -49,7 +52,7 @@ internal static class StsErrorClassifier
     {
         switch (exception)
         {
-            case XmlException or AmazonUnmarshallingException:
+            case XmlException or AmazonUnmarshallingException or MalformedStsResponseException:
                 // A 200 whose body could not be read (truncated, garbled by a proxy): the AWS SDKs retry these too.
                 return true;
             case AmazonServiceException service when service.ErrorCode is { Length: > 0 } code:
@@ -71,14 +74,26 @@ internal static class StsErrorClassifier
     public static string GetErrorCode(Exception exception) => exception switch
     {
         CredentialRefreshException refresh when refresh.ErrorCode is not null => refresh.ErrorCode,
-        XmlException or AmazonUnmarshallingException => MalformedResponseCode,
-        AmazonServiceException { ErrorCode.Length: > 0 } service => service.ErrorCode,
+        XmlException or AmazonUnmarshallingException or MalformedStsResponseException => MalformedResponseCode,
+        AmazonServiceException { ErrorCode.Length: > 0 } service => SafeCode(service),
         AmazonServiceException service when (int)service.StatusCode >= 500 => ((int)service.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
         TimeoutRejectedException or TimeoutException or OperationCanceledException => TimeoutCode,
         _ when IsTransport(exception) => NetworkErrorCode,
         AmazonClientException => "ClientError",
         _ => exception.GetType().Name,
     };
+
+    /// <summary>
+    /// The error code as STS's error model writes it (a short identifier). Anything else came from a proxy or a garbled
+    /// body and may carry arbitrary text, so the HTTP status stands in for it: the code reaches messages, logs and metric tags.
+    /// </summary>
+    private static string SafeCode(AmazonServiceException service) =>
+        ErrorCodeShape().IsMatch(service.ErrorCode)
+            ? service.ErrorCode
+            : service.StatusCode == 0 ? UnrecognizedErrorCode : ((int)service.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z][A-Za-z0-9._-]{0,63}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ErrorCodeShape();
 
     private static bool IsTransport(Exception exception)
     {

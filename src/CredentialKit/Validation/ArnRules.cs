@@ -49,29 +49,29 @@ internal static class ArnRules
         var (partition, service, region, account, resource) = (parts[1], parts[2], parts[3], parts[4], parts[5]);
         if (!IsPartition(partition))
         {
-            return $"has partition {ValueText.Quote(partition)}, which is not an AWS partition";
+            return $"has partition {Quoted(partition)}, which is not an AWS partition";
         }
 
         if (service != "iam")
         {
-            return $"has service {ValueText.Quote(service)}, not 'iam'";
+            return $"has service {Quoted(service)}, not 'iam'";
         }
 
         if (region.Length > 0)
         {
-            return $"has region {ValueText.Quote(region)}, but IAM ARNs have none";
+            return $"has region {Quoted(region)}, but IAM ARNs have none";
         }
 
         if (!IsAccount(account) && !(allowAwsAccount && account == "aws"))
         {
-            return $"has account {ValueText.Quote(account)}, which is not 12 digits{(allowAwsAccount ? " or 'aws'" : string.Empty)}";
+            return $"has account {Quoted(account)}, which is not 12 digits{(allowAwsAccount ? " or 'aws'" : string.Empty)}";
         }
 
         var prefix = resourceType + "/";
         var name = resource.StartsWith(prefix, StringComparison.Ordinal) ? resource[(resource.LastIndexOf('/') + 1)..] : null;
         if (name is null || name.Length == 0 || !resource.All(c => c is > ' ' and <= '~'))
         {
-            return $"has resource {ValueText.Quote(resource)}, not {resourceType}/<path/name>";
+            return $"has resource {Quoted(resource)}, not {resourceType}/<path/name>";
         }
 
         return null;
@@ -82,6 +82,9 @@ internal static class ArnRules
         partition == "aws"
         || (partition.StartsWith("aws-", StringComparison.Ordinal)
             && partition.Split('-').Skip(1).All(p => p.Length > 0 && p.All(c => c is >= 'a' and <= 'z')));
+
+    /// <summary>Quotes a part of a value that may not be an ARN at all, masking anything shaped like a secret.</summary>
+    private static string Quoted(string part) => ValueText.Quote(SecretRedaction.MaskSecrets(part));
 
     private static bool IsAccount(string account) => account.Length == 12 && account.All(char.IsAsciiDigit);
 }

@@ -27,7 +27,21 @@ internal sealed class ValidationFailures
     /// <summary>Records a failure of a hop setting; the hop's role ARN follows the key path when it is known.</summary>
     public void Add(string keyPath, string? roleArn, string problem, string allowed)
     {
-        var hop = string.IsNullOrEmpty(roleArn) ? string.Empty : $" ({ValueText.Shorten(roleArn)})";
+        var hop = string.IsNullOrEmpty(roleArn) ? string.Empty : $" ({HopName(roleArn)})";
         _messages.Add($"{_prefix}{keyPath}{hop} {problem}; allowed: {allowed}.");
     }
+
+    /// <summary>
+    /// The hop's role ARN as every message of the hop repeats it: as written when it is shaped like an ARN, otherwise
+    /// only its length, since a value that is not an ARN may be anything pasted there, a secret included.
+    /// </summary>
+    internal static string HopName(string roleArn) =>
+        IsArnShaped(roleArn) ? roleArn : $"RoleArn that is not an ARN, {ValueText.Count(roleArn.Length, "character")}";
+
+    private static bool IsArnShaped(string value) =>
+        value.Length <= StsLimits.ArnMaxLength
+        && value.StartsWith("arn:", StringComparison.Ordinal)
+        && value.Split(':', 6).Length == 6
+        && !value.Any(char.IsControl)
+        && SecretRedaction.MaskSecrets(value) == value;
 }

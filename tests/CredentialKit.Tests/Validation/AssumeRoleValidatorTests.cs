@@ -86,7 +86,7 @@ public class AssumeRoleValidatorTests
         else
         {
             var failure = Assert.Single(failures);
-            Assert.StartsWith($"Roles:0:RoleArn ({arn}) ", failure, StringComparison.Ordinal);
+            Assert.StartsWith($"Roles:0:RoleArn ({ValidationFailures.HopName(arn)}) ", failure, StringComparison.Ordinal);
             Assert.Contains(problem, failure, StringComparison.Ordinal);
             Assert.EndsWith("; allowed: arn:<partition>:iam::<12-digit account>:role/<path/name> of 20–2048 characters, for example arn:aws:iam::111122223333:role/reports.", failure, StringComparison.Ordinal);
         }
