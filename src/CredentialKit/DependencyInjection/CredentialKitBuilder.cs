@@ -13,22 +13,36 @@ internal sealed class CredentialKitBuilder(IServiceCollection services, Credenti
 
     public ICredentialKitBuilder AddProfile(string name, IConfiguration configuration)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ThrowIfBlank(name);
         ArgumentNullException.ThrowIfNull(configuration);
-        Register(name).Configure(options => StrictConfigurationBinder.Bind(configuration, options, name));
+        var options = Register(name);
+        if (registry.AddSection(name, configuration))
+        {
+            // Reloads are watched by CredentialProviderFactory, not by an IOptionsChangeTokenSource: the options monitor
+            // would throw an invalid reload into the code that called IConfigurationRoot.Reload().
+            options.Configure(o => StrictConfigurationBinder.Bind(configuration, o, name));
+        }
 
-        // The token source makes IOptionsMonitor notice reloads of this section and rebuild the profile.
-        Services.AddSingleton<IOptionsChangeTokenSource<CredentialProfileOptions>>(
-            new ConfigurationChangeTokenSource<CredentialProfileOptions>(name, configuration));
         return this;
     }
 
     public ICredentialKitBuilder AddProfile(string name, Action<CredentialProfileOptions> configure)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ThrowIfBlank(name);
         ArgumentNullException.ThrowIfNull(configure);
         Register(name).Configure(configure);
         return this;
+    }
+
+    private static void ThrowIfBlank(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException(
+                $"A CredentialKit profile name must not be empty or white space (it is the key of the profile's keyed services " +
+                $"and named options); it was {(name.Length == 0 ? "empty" : ValueText.Count(name.Length, "white-space character"))}.", nameof(name));
+        }
     }
 
     private OptionsBuilder<CredentialProfileOptions> Register(string name)

@@ -12,7 +12,9 @@ namespace CredentialKit;
 /// <remarks>
 /// <see cref="HealthCheckResult.Data"/> holds, per profile, <c>&lt;profile&gt;:state</c>,
 /// <c>&lt;profile&gt;:remainingLifetimeSeconds</c> (while a session is held) and <c>&lt;profile&gt;:lastErrorCode</c>
-/// (after a failure): never a key, a secret or a token. Reading the status makes no STS call.
+/// (after a failure), and <c>&lt;profile&gt;:reloadFailed</c> / <c>&lt;profile&gt;:reloadProblems</c> while the profile's
+/// reloaded configuration is rejected (a fresh profile is then Degraded): never a key, a secret or a token. Reading the
+/// status makes no STS call.
 /// </remarks>
 internal sealed class CredentialKitHealthCheck(ICredentialProviderFactory factory) : IHealthCheck
 {
@@ -45,6 +47,19 @@ internal sealed class CredentialKitHealthCheck(ICredentialProviderFactory factor
             if (status.LastErrorCode is { } code)
             {
                 data[$"{name}:lastErrorCode"] = code;
+            }
+
+            if ((factory as CredentialProviderFactory)?.ReloadFailureOf(name) is { } reload)
+            {
+                // The configuration on disk is not what the profile runs: say so until a valid reload replaces it.
+                var problems = reload.Failures.Count();
+                data[$"{name}:reloadFailed"] = true;
+                data[$"{name}:reloadProblems"] = problems;
+                if (status.State == CredentialProviderState.Fresh)
+                {
+                    findings.Add((name, HealthStatus.Degraded, $"rejected its reloaded settings ({problems} problem(s)) and serves its previous ones"));
+                    continue;
+                }
             }
 
             var lastError = status.LastErrorCode is null ? string.Empty : $", last error {status.LastErrorCode}";

@@ -14,6 +14,7 @@ internal sealed class CredentialKitOptionsValidator : IValidateOptions<Credentia
             failures.Add("SessionCache:SizeLimit", $"is {options.SessionCache.SizeLimit}", "at least 1 (sessions)");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures.Messages);
+        List<string> messages = [.. BindingFailures.Of(options), .. failures.Messages];
+        return messages.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(messages);
     }
 }

@@ -48,7 +48,9 @@ public static class CredentialKitServiceCollectionExtensions
             sp.GetRequiredService<CredentialKitRegistry>(),
             sp.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>(),
             sp.GetRequiredService<SessionCache>(),
-            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+            sp.GetRequiredService<IOptionsFactory<CredentialProfileOptions>>(),
+            sp.GetRequiredService<IOptionsMonitorCache<CredentialProfileOptions>>()));
         services.TryAddSingleton<ICredentialProviderFactory>(static sp => sp.GetRequiredService<CredentialProviderFactory>());
         services.TryAddSingleton<ICredentialProvider>(static sp => sp.GetRequiredService<CredentialProviderFactory>().GetDefaultProvider());
         services.TryAddSingleton<AWSCredentials>(static sp => sp.GetRequiredService<ICredentialProvider>().ToAwsCredentials());
@@ -80,9 +82,20 @@ public static class CredentialKitServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         var builder = services.AddCredentialKit();
-        services.AddOptions<CredentialKitOptions>()
-            .Configure(options => StrictConfigurationBinder.Bind(configuration, options, optionsName: null, CredentialKitHostingDefaults.ProfilesKey));
-        foreach (var profile in configuration.GetSection(CredentialKitHostingDefaults.ProfilesKey).GetChildren())
+        var registry = services.First(d => d.ServiceType == typeof(CredentialKitRegistry) && !d.IsKeyedService).ImplementationInstance as CredentialKitRegistry;
+        if (registry?.AddSection(name: null, configuration) == false)
+        {
+            // The same section again: binding it twice would double its lists, and every profile is registered already.
+            return builder;
+        }
+
+        var (profiles, problems) = ConfiguredProfiles.Read(configuration);
+        services.AddOptions<CredentialKitOptions>().Configure(options =>
+        {
+            StrictConfigurationBinder.Bind(configuration, options, optionsName: null, CredentialKitHostingDefaults.ProfilesKey);
+            BindingFailures.Add(options, problems);
+        });
+        foreach (var profile in profiles)
         {
             builder.AddProfile(profile.Key, profile);
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace CredentialKit;
 
@@ -8,6 +9,12 @@ namespace CredentialKit;
 /// per registered profile over the shared <see cref="SessionCache"/>, rebuilt in place when its options reload.
 /// Owns the providers; the container disposes it (and, after it, the cache).
 /// </summary>
+/// <remarks>
+/// It watches the profiles' configuration sections itself rather than through an <see cref="IOptionsChangeTokenSource{TOptions}"/>:
+/// the options monitor rebuilds options inside the reload callback, so invalid reloaded settings would throw
+/// <see cref="OptionsValidationException"/> into the code that called <c>IConfigurationRoot.Reload()</c>. Here a rejected
+/// reload is logged (EventId 108), the profile keeps its last valid options and provider, and the health check reports it.
+/// </remarks>
 internal sealed class CredentialProviderFactory : ICredentialProviderFactory, IDisposable
 {
     private readonly Dictionary<string, ProfileSlot> _slots = new(StringComparer.Ordinal);
@@ -15,13 +22,18 @@ internal sealed class CredentialProviderFactory : ICredentialProviderFactory, ID
     private readonly SessionCache _cache;
     private readonly ILogger _logger;
     private readonly IDisposable? _onChange;
+    private readonly List<IDisposable> _reloadWatches = [];
+    private readonly IOptionsFactory<CredentialProfileOptions>? _optionsFactory;
+    private readonly IOptionsMonitorCache<CredentialProfileOptions>? _optionsCache;
     private volatile bool _disposed;
 
     public CredentialProviderFactory(
         CredentialKitRegistry registry,
         IOptionsMonitor<CredentialProfileOptions> options,
         SessionCache cache,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IOptionsFactory<CredentialProfileOptions>? optionsFactory = null,
+        IOptionsMonitorCache<CredentialProfileOptions>? optionsCache = null)
     {
         ProfileNames = registry.Names;
         foreach (var name in ProfileNames)
@@ -33,9 +45,25 @@ internal sealed class CredentialProviderFactory : ICredentialProviderFactory, ID
         _cache = cache;
         _logger = loggerFactory.CreateLogger("CredentialKit.DependencyInjection");
         _onChange = options.OnChange(OnOptionsChanged);
+        _optionsFactory = optionsFactory;
+        _optionsCache = optionsCache;
+        if (optionsFactory is not null && optionsCache is not null)
+        {
+            foreach (var (name, section) in registry.ProfileSections)
+            {
+                _reloadWatches.Add(ChangeToken.OnChange(section.GetReloadToken, () => OnConfigurationReloaded(name)));
+            }
+        }
     }
 
     public IReadOnlyList<string> ProfileNames { get; }
+
+    /// <summary>
+    /// Returns why the last reload of <paramref name="name"/>'s configuration was rejected, or <see langword="null"/>
+    /// when the profile serves its latest settings.
+    /// </summary>
+    public OptionsValidationException? ReloadFailureOf(string name) =>
+        _slots.TryGetValue(name, out var slot) ? slot.ReloadFailure : null;
 
     public ICredentialProvider GetProvider(string name)
     {
@@ -79,6 +107,11 @@ internal sealed class CredentialProviderFactory : ICredentialProviderFactory, ID
 
         _disposed = true;
         _onChange?.Dispose();
+        foreach (var watch in _reloadWatches)
+        {
+            watch.Dispose();
+        }
+
         foreach (var slot in _slots.Values)
         {
             lock (slot)
@@ -121,6 +154,55 @@ internal sealed class CredentialProviderFactory : ICredentialProviderFactory, ID
         }
     }
 
+    /// <summary>
+    /// Rebuilds <paramref name="name"/>'s options after its configuration reloaded. Never throws: it runs inside
+    /// <c>IConfigurationRoot.Reload()</c>.
+    /// </summary>
+    private void OnConfigurationReloaded(string name)
+    {
+        if (_disposed || !_slots.TryGetValue(name, out var slot))
+        {
+            return;
+        }
+
+        try
+        {
+            CredentialProfileOptions options;
+            try
+            {
+                options = _optionsFactory!.Create(name);
+            }
+            catch (OptionsValidationException e)
+            {
+                lock (slot)
+                {
+                    slot.ReloadFailure = e;
+                }
+
+                HostingLog.ReloadFailed(_logger, name, e);
+                return;
+            }
+
+            lock (slot)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                slot.ReloadFailure = null;
+                _optionsCache!.TryRemove(name);
+                _optionsCache.TryAdd(name, options);
+                slot.Provider?.Reload(options);
+            }
+        }
+        catch (Exception e)
+        {
+            // Nothing may escape into the caller of IConfigurationRoot.Reload(); the profile keeps serving.
+            HostingLog.ReloadFailed(_logger, name, e);
+        }
+    }
+
     private ArgumentException UnknownProfile(string name)
     {
         var similar = ProfileNames.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
@@ -134,6 +216,9 @@ internal sealed class CredentialProviderFactory : ICredentialProviderFactory, ID
         private volatile ReloadingCredentialProvider? _provider;
 
         public string Name { get; } = name;
+
+        /// <summary>Gets or sets why the last reload was rejected; written under the slot's lock.</summary>
+        public OptionsValidationException? ReloadFailure { get; set; }
 
         /// <summary>Gets or sets the provider; read without the lock on the hot path, written under it.</summary>
         public ReloadingCredentialProvider? Provider

@@ -1,4 +1,6 @@
+using System.Collections;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
@@ -7,72 +9,66 @@ using Microsoft.Extensions.Options;
 namespace CredentialKit;
 
 /// <summary>
-/// Binds a configuration section to an options object with <see cref="BinderOptions.ErrorOnUnknownConfiguration"/> set,
-/// after checking every key first so that a failure names the profile, the key path, the problem and what is allowed
-/// (the binder's own message names neither the profile nor the path of an unknown key).
+/// Binds a configuration section to an options object, refusing everything it cannot bind exactly: unknown keys, values
+/// that do not convert, lists written with keys that are not indices, a list where a map belongs (<c>"Tags": ["team"]</c>).
+/// Every problem names the profile, the key path, what is wrong and what is allowed.
 /// </summary>
 /// <remarks>
-/// Failures are reported as <see cref="OptionsValidationException"/> in the validator's format
-/// (<c>Profile 'reports': Roles:0:RoleArnn is not a known setting (…); allowed: RoleArn, ….</c>), all at once. Values are
-/// quoted only when they failed to convert to a non-string type (a number, a duration, an enum), so no secret is ever
-/// repeated.
+/// <para>
+/// It binds by itself rather than through <c>ConfigurationBinder</c>, because the binder stops at the first value that does
+/// not convert, reports a type's range instead of the setting's, sorts list items by key whatever the key, and turns a
+/// list into a map with keys <c>0</c>, <c>1</c>, ….
+/// </para>
+/// <para>
+/// Nothing is thrown here: the problems are recorded against the options instance (<see cref="BindingFailures"/>) and
+/// reported by its validator together with the validator's own, as one <see cref="OptionsValidationException"/> listing
+/// every problem of the file. Values are quoted only when they failed to convert to a non-string type (a number, a
+/// duration, an enum), so no secret is ever repeated.
+/// </para>
+/// <para>
+/// Session tags are a map (<c>"Tags": { "team": "data" }</c>) or, for keys configuration cannot write as a key because
+/// it splits keys at <c>':'</c>, a list of <c>{ "Key": "cost:center", "Value": "42" }</c>; the two forms may be mixed.
+/// </para>
 /// </remarks>
 internal static class StrictConfigurationBinder
 {
-    private static readonly Action<BinderOptions> Strict = static o => o.ErrorOnUnknownConfiguration = true;
+    /// <summary>The members of one item of the list form of a string map (session tags).</summary>
+    private const string EntryKey = "Key";
 
-    /// <summary>Checks and binds <paramref name="section"/> onto <paramref name="target"/>.</summary>
+    /// <inheritdoc cref="EntryKey"/>
+    private const string EntryValue = "Value";
+
+    /// <summary>Binds <paramref name="section"/> onto <paramref name="target"/>, recording every problem for the validator.</summary>
     /// <param name="section">The section to bind.</param>
     /// <param name="target">The options instance.</param>
     /// <param name="optionsName">The named-options name (the profile), or <see langword="null"/> for unnamed options.</param>
     /// <param name="hiddenKeys">Children of <paramref name="section"/> that belong to someone else (<c>Profiles</c>).</param>
-    /// <exception cref="OptionsValidationException">A key is unknown or a value does not convert.</exception>
-    public static void Bind<T>(IConfiguration section, T target, string? optionsName, params string[] hiddenKeys)
+    /// <returns>The problems found (also recorded against <paramref name="target"/>).</returns>
+    [RequiresUnreferencedCode("Binds options by reflection over their public properties.")]
+    [RequiresDynamicCode("Binds options by reflection over their public properties.")]
+    public static IReadOnlyList<string> Bind<T>(IConfiguration section, T target, string? optionsName, params string[] hiddenKeys)
         where T : class
     {
         var failures = new ValidationFailures(optionsName);
-        var view = hiddenKeys.Length == 0 ? section : new HidingConfiguration(section, hiddenKeys);
-        CheckObject(view, typeof(T), string.Empty, failures);
-        ThrowIfAny(failures, optionsName, typeof(T));
-
-        try
-        {
-            view.Bind(target, Strict);
-        }
-        catch (InvalidOperationException e)
-        {
-            // A case the check above does not foresee; the binder's text still says what and where.
-            failures.Add(PathOf(section) is { Length: > 0 } path ? path : "(section)", $"could not be bound: {e.Message}", "the shape described in the README");
-            ThrowIfAny(failures, optionsName, typeof(T));
-        }
+        BindObject(section, target, typeof(T), string.Empty, failures, hiddenKeys);
+        BindingFailures.Add(target, failures.Messages);
+        return failures.Messages;
     }
 
-    private static void ThrowIfAny(ValidationFailures failures, string? optionsName, Type type)
+    /// <summary>Throws <see cref="OptionsValidationException"/> when problems were recorded against <paramref name="options"/>.</summary>
+    public static void ThrowIfFailed<T>(T options, string? optionsName)
+        where T : class
     {
-        if (failures.Count > 0)
+        var messages = BindingFailures.Of(options);
+        if (messages.Count > 0)
         {
-            throw new OptionsValidationException(optionsName ?? Options.DefaultName, type, failures.Messages);
+            throw new OptionsValidationException(optionsName ?? Options.DefaultName, typeof(T), messages);
         }
     }
 
-    private static void Check(IConfiguration node, Type type, string path, ValidationFailures failures)
-    {
-        var underlying = Nullable.GetUnderlyingType(type) ?? type;
-        if (IsScalar(underlying))
-        {
-            CheckScalar(node, type, underlying, path, failures);
-        }
-        else if (ElementTypeOf(underlying) is { } element)
-        {
-            CheckCollection(node, element, path, failures);
-        }
-        else
-        {
-            CheckObject(node, underlying, path, failures);
-        }
-    }
-
-    private static void CheckObject(IConfiguration node, Type type, string path, ValidationFailures failures)
+    [RequiresUnreferencedCode("Binds options by reflection over their public properties.")]
+    [RequiresDynamicCode("Binds options by reflection over their public properties.")]
+    private static void BindObject(IConfiguration node, object target, Type type, string path, ValidationFailures failures, IReadOnlyCollection<string>? hiddenKeys = null)
     {
         var properties = BindableProperties(type);
         if (ValueOf(node) is { Length: > 0 } && !node.GetChildren().Any())
@@ -83,6 +79,11 @@ internal static class StrictConfigurationBinder
 
         foreach (var child in node.GetChildren())
         {
+            if (hiddenKeys is not null && hiddenKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             var childPath = Join(path, child.Key);
             var property = properties.FirstOrDefault(p => string.Equals(KeyOf(p), child.Key, StringComparison.OrdinalIgnoreCase));
             if (property is null)
@@ -92,62 +93,273 @@ internal static class StrictConfigurationBinder
             else if (!FromConfiguration(property.PropertyType))
             {
                 failures.Add(childPath, $"can only be set in code {Where(child)}",
-                    $"set it in AddProfile(name, options => ...), and remove the key from configuration");
-            }
-            else if (!property.CanWrite && IsScalar(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType))
-            {
-                failures.Add(childPath, $"is read-only {Where(child)}", Describe(properties));
+                    "set it in AddProfile(name, options => ...), and remove the key from configuration");
             }
             else
             {
-                Check(child, property.PropertyType, childPath, failures);
+                BindProperty(child, target, property, childPath, failures, properties);
             }
         }
     }
 
-    private static void CheckCollection(IConfiguration node, Type element, string path, ValidationFailures failures)
+    [RequiresUnreferencedCode("Binds options by reflection over their public properties.")]
+    [RequiresDynamicCode("Binds options by reflection over their public properties.")]
+    private static void BindProperty(IConfigurationSection node, object target, PropertyInfo property, string path, ValidationFailures failures, IReadOnlyList<PropertyInfo> siblings)
     {
-        var children = node.GetChildren().ToList();
-        if (children.Count == 0 && ValueOf(node) is { Length: > 0 })
+        var type = property.PropertyType;
+        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        if (IsScalar(underlying))
         {
-            failures.Add(path, $"is a single value, but it is a list {Where(node)}", $"one key per item: {path}:0, {path}:1, …");
+            if (!property.CanWrite)
+            {
+                failures.Add(path, $"is read-only {Where(node)}", Describe(siblings));
+            }
+            else if (TryConvert(node, type, underlying, path, failures, out var value))
+            {
+                property.SetValue(target, value);
+            }
+
             return;
         }
 
-        foreach (var child in children)
+        var current = property.GetValue(target);
+        if (current is null)
         {
-            Check(child, element, Join(path, child.Key), failures);
+            if (!property.CanWrite)
+            {
+                failures.Add(path, $"cannot be bound {Where(node)}", "a setting that exists in code");
+                return;
+            }
+
+            current = Activator.CreateInstance(ConcreteTypeOf(underlying))!;
+            property.SetValue(target, current);
+        }
+
+        if (DictionaryValueTypeOf(underlying) is { } valueType)
+        {
+            BindMap(node, (IDictionary)current, valueType, path, failures);
+        }
+        else if (ElementTypeOf(underlying) is { } element)
+        {
+            BindList(node, (IList)current, element, path, failures);
+        }
+        else
+        {
+            BindObject(node, current, underlying, path, failures);
         }
     }
 
-    private static void CheckScalar(IConfiguration node, Type type, Type underlying, string path, ValidationFailures failures)
+    /// <summary>A list: children keyed 0, 1, 2, … (a JSON array), added in index order.</summary>
+    [RequiresUnreferencedCode("Binds options by reflection over their public properties.")]
+    [RequiresDynamicCode("Binds options by reflection over their public properties.")]
+    private static void BindList(IConfigurationSection node, IList list, Type element, string path, ValidationFailures failures)
     {
+        var children = node.GetChildren().ToList();
+        if (children.Count == 0)
+        {
+            if (ValueOf(node) is { Length: > 0 })
+            {
+                failures.Add(path, $"is a single value, but it is a list {Where(node)}", $"a JSON array, or one key per item: {path}:0, {path}:1, …");
+            }
+
+            return;
+        }
+
+        var items = new List<(int Index, IConfigurationSection Node)>();
+        foreach (var child in children)
+        {
+            if (int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            {
+                items.Add((index, child));
+            }
+            else
+            {
+                failures.Add(Join(path, child.Key), $"is not a list index {Where(child)}", $"a JSON array, or keys 0, 1, 2, … ({path}:0, {path}:1, …), which set the order");
+            }
+        }
+
+        var underlying = Nullable.GetUnderlyingType(element) ?? element;
+        foreach (var (_, child) in items.OrderBy(i => i.Index))
+        {
+            var childPath = Join(path, child.Key);
+            if (IsScalar(underlying))
+            {
+                if (RejectChildren(child, childPath, failures) && TryConvert(child, element, underlying, childPath, failures, out var value))
+                {
+                    list.Add(value);
+                }
+            }
+            else
+            {
+                var item = Activator.CreateInstance(ConcreteTypeOf(underlying))!;
+                BindObject(child, item, underlying, childPath, failures);
+                list.Add(item);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A map of strings (session tags): <c>"Tags": { "team": "data" }</c>, or for keys with <c>':'</c> the list form
+    /// <c>"Tags": [ { "Key": "cost:center", "Value": "42" } ]</c>. A bare list (<c>"Tags": ["team"]</c>) is refused: the
+    /// default binder would make it the tag <c>0=team</c>, which changes what the session may do.
+    /// </summary>
+    private static void BindMap(IConfigurationSection node, IDictionary map, Type valueType, string path, ValidationFailures failures)
+    {
+        var children = node.GetChildren().ToList();
+        if (children.Count == 0)
+        {
+            if (ValueOf(node) is { Length: > 0 })
+            {
+                failures.Add(path, $"is a single value, but it is a map {Where(node)}", MapAllowed(path));
+            }
+
+            return;
+        }
+
+        if (valueType != typeof(string))
+        {
+            failures.Add(path, $"cannot be bound {Where(node)}", "a setting that exists in code");
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var child in children)
+        {
+            var childPath = Join(path, child.Key);
+            var isIndex = child.Key.Length > 0 && child.Key.All(char.IsAsciiDigit);
+            string? key;
+            string? value;
+            if (isIndex)
+            {
+                if (!TryReadEntry(child, childPath, path, failures, out key, out value))
+                {
+                    continue;
+                }
+            }
+            else if (child.GetChildren().Any())
+            {
+                failures.Add(childPath, $"has keys below it {Where(child)}, because configuration splits keys at ':' (a tag key such as '{child.Key}:…')",
+                    $"a single value; write a key that contains ':' in the list form {path}: [ {{ \"Key\": \"{child.Key}:…\", \"Value\": \"…\" }} ]");
+                continue;
+            }
+            else
+            {
+                (key, value) = (child.Key, child.Value ?? string.Empty);
+            }
+
+            if (!seen.Add(key))
+            {
+                failures.Add(childPath, $"repeats the key '{key}' {Where(child)}", "each key once; keys are compared ignoring case, as STS does");
+                continue;
+            }
+
+            map[key] = value;
+        }
+    }
+
+    private static bool TryReadEntry(IConfigurationSection child, string childPath, string mapPath, ValidationFailures failures, [NotNullWhen(true)] out string? key, [NotNullWhen(true)] out string? value)
+    {
+        key = null;
+        value = null;
+        var members = child.GetChildren().ToList();
+        if (members.Count == 0)
+        {
+            // "Tags": ["team"] — a list of strings where a map belongs.
+            failures.Add(childPath, $"is a list item without {EntryKey} and {EntryValue} {Where(child)}, so it would become the key '{child.Key}'",
+                MapAllowed(mapPath));
+            return false;
+        }
+
+        var ok = true;
+        foreach (var member in members)
+        {
+            if (!string.Equals(member.Key, EntryKey, StringComparison.OrdinalIgnoreCase) && !string.Equals(member.Key, EntryValue, StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add(Join(childPath, member.Key), $"is not a known setting {Where(member)}", $"one of {EntryKey}, {EntryValue}");
+                ok = false;
+            }
+            else if (member.GetChildren().Any())
+            {
+                failures.Add(Join(childPath, member.Key), $"has keys below it {Where(member)}", "a single value");
+                ok = false;
+            }
+        }
+
+        key = child[EntryKey];
+        value = child[EntryValue];
+        if (string.IsNullOrEmpty(key))
+        {
+            failures.Add(Join(childPath, EntryKey), $"is missing {Where(child)}", "the key, for example \"Key\": \"cost:center\"");
+            ok = false;
+        }
+
+        if (value is null)
+        {
+            failures.Add(Join(childPath, EntryValue), $"is missing {Where(child)}", "the value, for example \"Value\": \"42\" (\"\" for an empty value)");
+            ok = false;
+        }
+
+        return ok && key is not null && value is not null;
+    }
+
+    private static string MapAllowed(string path) =>
+        $"a map {path}: {{ \"team\": \"data\" }}, or a list of {{ \"{EntryKey}\": …, \"{EntryValue}\": … }} items " +
+        $"({path}: [ {{ \"{EntryKey}\": \"cost:center\", \"{EntryValue}\": \"42\" }} ]) for keys that contain ':'";
+
+    private static bool RejectChildren(IConfigurationSection node, string path, ValidationFailures failures)
+    {
+        var ok = true;
         foreach (var child in node.GetChildren())
         {
             failures.Add(Join(path, child.Key), $"is not a known setting {Where(child)}", $"{path} takes a single value");
+            ok = false;
         }
 
-        var value = ValueOf(node);
-        if (value is null || underlying == typeof(string) || (value.Length == 0 && type != underlying))
+        return ok;
+    }
+
+    private static bool TryConvert(IConfigurationSection node, Type type, Type underlying, string path, ValidationFailures failures, out object? value)
+    {
+        value = null;
+        if (!RejectChildren(node, path, failures))
         {
-            return;
+            return false;
+        }
+
+        var text = node.Value;
+        if (text is null)
+        {
+            return false;
+        }
+
+        if (underlying == typeof(string))
+        {
+            value = text;
+            return true;
+        }
+
+        if (text.Length == 0 && type != underlying)
+        {
+            // An empty value for a nullable setting means "unset", as the default binder reads it.
+            return true;
         }
 
         try
         {
-            _ = TypeDescriptor.GetConverter(underlying).ConvertFromInvariantString(value);
+            value = TypeDescriptor.GetConverter(underlying).ConvertFromInvariantString(text);
+            return true;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException or OverflowException)
         {
             // Only non-string values reach here, so quoting the value cannot reveal a key or a secret.
-            failures.Add(path, $"has the value '{ValueText.Shorten(value)}', which is not {Article(underlying)} {Where(node)}", AllowedFor(underlying));
+            failures.Add(path, $"has the value '{ValueText.Shorten(text)}', which is not {Article(underlying)} {Where(node)}",
+                ConfigurationRanges.For(path) ?? AllowedFor(underlying));
+            return false;
         }
     }
 
     private static string Where(IConfiguration node) =>
         node is IConfigurationSection { Path: { Length: > 0 } full } ? $"(configuration key '{full}')" : string.Empty;
-
-    private static string? PathOf(IConfiguration node) => (node as IConfigurationSection)?.Path;
 
     private static string? ValueOf(IConfiguration node) => (node as IConfigurationSection)?.Value;
 
@@ -169,7 +381,7 @@ internal static class StrictConfigurationBinder
             .Where(p => p.GetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0)
             .ToList();
 
-    /// <summary>Whether the binder can produce a value of <paramref name="type"/> from configuration at all.</summary>
+    /// <summary>Whether a value of <paramref name="type"/> can come from configuration at all.</summary>
     private static bool FromConfiguration(Type type)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
@@ -178,40 +390,58 @@ internal static class StrictConfigurationBinder
             return true;
         }
 
+        if (DictionaryValueTypeOf(underlying) is { } value)
+        {
+            return value == typeof(string);
+        }
+
         if (ElementTypeOf(underlying) is { } element)
         {
             return FromConfiguration(element);
         }
 
-        return !typeof(Delegate).IsAssignableFrom(underlying) && !underlying.IsAbstract && !underlying.IsInterface;
+        return !typeof(Delegate).IsAssignableFrom(underlying) && !underlying.IsAbstract && !underlying.IsInterface
+            && underlying.GetConstructor(Type.EmptyTypes) is not null;
     }
 
     private static bool IsScalar(Type type) =>
         type == typeof(string) || type.IsPrimitive || type.IsEnum || type == typeof(decimal)
         || type == typeof(TimeSpan) || type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(Guid) || type == typeof(Uri);
 
-    /// <summary>The element type of a list or the value type of a string-keyed dictionary; <see langword="null"/> otherwise.</summary>
+    /// <summary>The class to create for a list, map or object property that is settable and unset.</summary>
+    private static Type ConcreteTypeOf(Type type)
+    {
+        if (!type.IsInterface)
+        {
+            return type;
+        }
+
+        if (DictionaryValueTypeOf(type) is { } value)
+        {
+            return typeof(Dictionary<,>).MakeGenericType(typeof(string), value);
+        }
+
+        return typeof(List<>).MakeGenericType(ElementTypeOf(type) ?? typeof(object));
+    }
+
+    /// <summary>The value type of a string-keyed dictionary; <see langword="null"/> otherwise.</summary>
+    private static Type? DictionaryValueTypeOf(Type type)
+    {
+        var interfaces = type.IsInterface ? type.GetInterfaces().Append(type) : type.GetInterfaces();
+        var dictionary = interfaces.FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>));
+        return dictionary?.GetGenericArguments() is [var key, var value] && key == typeof(string) ? value : null;
+    }
+
+    /// <summary>The element type of a list (not a dictionary, not a string); <see langword="null"/> otherwise.</summary>
     private static Type? ElementTypeOf(Type type)
     {
-        if (type == typeof(string))
+        if (type == typeof(string) || DictionaryValueTypeOf(type) is not null)
         {
             return null;
         }
 
-        if (type.IsArray)
-        {
-            return type.GetElementType();
-        }
-
         var interfaces = type.IsInterface ? type.GetInterfaces().Append(type) : type.GetInterfaces();
-        var dictionary = interfaces.FirstOrDefault(i => i.IsGenericType
-            && (i.GetGenericTypeDefinition() == typeof(IDictionary<,>) || i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>)));
-        if (dictionary is not null)
-        {
-            return dictionary.GetGenericArguments()[1];
-        }
-
-        return interfaces.FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+        return interfaces.FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IList<>))?.GetGenericArguments()[0];
     }
 
     private static string Article(Type type) => type switch

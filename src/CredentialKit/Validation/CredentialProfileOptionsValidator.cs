@@ -22,18 +22,18 @@ public sealed class CredentialProfileOptionsValidator : IValidateOptions<Credent
     public ValidateOptionsResult Validate(string? name, CredentialProfileOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = Collect(options, name);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures.Messages);
+        var messages = AllFailures(options, name);
+        return messages.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(messages);
     }
 
     /// <summary>Throws <see cref="OptionsValidationException"/> listing every problem of <paramref name="options"/>.</summary>
     internal static void ThrowIfInvalid(CredentialProfileOptions options, string? profileName)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = Collect(options, profileName);
-        if (failures.Count > 0)
+        var messages = AllFailures(options, profileName);
+        if (messages.Count > 0)
         {
-            throw new OptionsValidationException(profileName ?? Options.DefaultName, typeof(CredentialProfileOptions), failures.Messages);
+            throw new OptionsValidationException(profileName ?? Options.DefaultName, typeof(CredentialProfileOptions), messages);
         }
     }
 
@@ -65,6 +65,13 @@ public sealed class CredentialProfileOptionsValidator : IValidateOptions<Credent
 
     private const string FederationRolesAllowed =
         "no roles: STS does not let a federated user (GetFederationToken) assume a role; start the chain with SessionToken, Static or Default instead";
+
+    /// <summary>
+    /// The problems configuration binding recorded (unknown keys, values that do not convert) followed by the validator's
+    /// own, so one failure lists every problem of the file.
+    /// </summary>
+    private static List<string> AllFailures(CredentialProfileOptions options, string? profileName) =>
+        [.. BindingFailures.Of(options), .. Collect(options, profileName).Messages];
 
     private static ValidationFailures Collect(CredentialProfileOptions options, string? profileName)
     {

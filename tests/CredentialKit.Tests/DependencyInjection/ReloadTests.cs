@@ -1,6 +1,7 @@
 using CredentialKit.Tests.Helpers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -76,7 +77,7 @@ public class ReloadTests
     }
 
     [Fact]
-    public async Task Reload_InvalidSettings_KeepsServingThePreviousProvider()
+    public async Task Reload_InvalidSettings_DoesNotThrowLogs108AndKeepsServingThePreviousProvider()
     {
         var (host, configuration) = await StartHostAsync();
         using var _ = host;
@@ -85,15 +86,50 @@ public class ReloadTests
         var first = await provider.GetCredentialsAsync();
 
         configuration[DependencyInjectionFixture.Key("reports", "Roles:0:Duration")] = "00:01:00";
+        for (var i = 0; i < 70; i++)
+        {
+            configuration.Reload();
+        }
 
-        // The options system validates the reloaded options and throws from the reload itself; the profile never sees them.
-        var error = Record.Exception(configuration.Reload);
         var second = await provider.GetCredentialsAsync();
+        var failed = _fixture.Logs.WithEventId(108).Where(r => (string?)r["ProfileName"] == "reports").ToList();
 
-        Assert.IsType<OptionsValidationException>(Assert.IsType<AggregateException>(error).InnerException);
+        Assert.Equal(70, failed.Count);
+        Assert.IsType<OptionsValidationException>(failed[0].Exception);
         Assert.Same(before, DependencyInjectionFixture.InnerOf(provider));
         Assert.Equal(first.AccessKeyId, second.AccessKeyId);
         Assert.Equal(1, _fixture.Sts.CallCount);
+        var monitor = host.Services.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>();
+        Assert.Null(monitor.Get("reports").Roles[0].Duration); // the last valid options stay current
+    }
+
+    [Fact]
+    public async Task Reload_InvalidThenValid_HealthReportsTheRejectedReloadUntilAValidOneReplacesIt()
+    {
+        var (host, configuration) = await StartHostAsync();
+        using var _ = host;
+        var provider = host.Services.GetRequiredKeyedService<ICredentialProvider>("reports");
+        await provider.GetCredentialsAsync();
+        await host.Services.GetRequiredKeyedService<ICredentialProvider>("billing").GetCredentialsAsync();
+        var health = new CredentialKitHealthCheck(host.Services.GetRequiredService<ICredentialProviderFactory>());
+        var context = new HealthCheckContext();
+
+        configuration[DependencyInjectionFixture.Key("reports", "Refresh:MaxRetryAttempts")] = "three";
+        configuration.Reload();
+        var rejected = await health.CheckHealthAsync(context);
+
+        configuration[DependencyInjectionFixture.Key("reports", "Refresh:MaxRetryAttempts")] = "2";
+        configuration.Reload();
+        await provider.GetCredentialsAsync();
+        var recovered = await health.CheckHealthAsync(context);
+
+        Assert.Equal(HealthStatus.Degraded, rejected.Status);
+        Assert.Equal(true, rejected.Data["reports:reloadFailed"]);
+        Assert.Equal(1, rejected.Data["reports:reloadProblems"]);
+        Assert.Contains("profile 'reports' rejected its reloaded settings", rejected.Description);
+        Assert.Equal(HealthStatus.Healthy, recovered.Status);
+        Assert.False(recovered.Data.ContainsKey("reports:reloadFailed"));
+        Assert.Equal(2, host.Services.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>().Get("reports").Refresh.MaxRetryAttempts);
     }
 
     [Fact]
