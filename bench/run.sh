@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 project=bench/CredentialKit.Benchmarks
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
-  suites=(hotpath contention storm e2e fleet soak)
+  suites=(hotpath contention storm e2e fleet soak syncpath syncpath-noboost)
 fi
 
 dotnet build "$project" -c Release -nologo -v quiet || exit 1
@@ -19,13 +19,15 @@ for suite in "${suites[@]}"; do
     storm) args=(--callers 10000 --rounds 5) ;;
     fleet) args=(--processes 10000 --hours 24 --start-window-seconds 60 --samples 100000 --jitter 0.5,0) ;;
     soak)  args=(--cycles 1000000) ;;
-    *) echo "unknown suite: $suite (hotpath|contention|storm|e2e|fleet|soak)" >&2; exit 2 ;;
+    syncpath) args=(--threads 64) ;;
+    syncpath-noboost) args=(--threads 64 --no-boost) ;;
+    *) echo "unknown suite: $suite (hotpath|contention|storm|e2e|fleet|soak|syncpath|syncpath-noboost)" >&2; exit 2 ;;
   esac
   echo "=== $suite ==="
   # Other work on the machine distorts every number below; the load average says how much there was.
   echo "// load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "bench/results/$suite.txt"
   # A failing suite (a missed target exits non-zero) is reported and the remaining suites still run.
-  dotnet run -c Release --no-build --project "$project" -- "$suite" "${args[@]}" | tee -a "bench/results/$suite.txt" || status=1
+  dotnet run -c Release --no-build --project "$project" -- "${suite%-noboost}" "${args[@]}" | tee -a "bench/results/$suite.txt" || status=1
   echo "// load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "bench/results/$suite.txt"
 done
 exit $status

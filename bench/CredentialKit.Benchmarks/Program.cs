@@ -7,12 +7,13 @@ using CredentialKit.Benchmarks.HotPath;
 using CredentialKit.Benchmarks.Infrastructure;
 using CredentialKit.Benchmarks.Soak;
 using CredentialKit.Benchmarks.Storm;
+using CredentialKit.Benchmarks.SyncPath;
 
 namespace CredentialKit.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/CredentialKit.Benchmarks -- &lt;suite&gt; [options]</c> with suite
-/// <c>hotpath|contention|storm|e2e|fleet|soak|all</c>. BenchmarkDotNet suites pass the remaining arguments to
+/// <c>hotpath|contention|storm|e2e|fleet|soak|syncpath|all</c>. BenchmarkDotNet suites pass the remaining arguments to
 /// <see cref="BenchmarkSwitcher"/> (<c>--filter</c>, …); the console suites take the options listed in <see cref="Usage"/>.
 /// </summary>
 internal static class Program
@@ -23,6 +24,7 @@ internal static class Program
           storm   [--callers 10000] [--rounds 5]
           fleet   [--processes 10000] [--hours 24] [--start-window-seconds 60] [--samples 100000] [--seed 1] [--jitter 0.5,0]
           soak    [--cycles 1000000]
+          syncpath [--threads 64] [--no-boost]   one cold synchronous storm per process
           all     every suite with its defaults
         """;
 
@@ -47,6 +49,7 @@ internal static class Program
                 "storm" => await RefreshStorm.RunAsync(Int(rest, "--callers", 10_000), Int(rest, "--rounds", 5)),
                 "fleet" => await RunFleetAsync(rest),
                 "soak" => await SoakTest.RunAsync(Int(rest, "--cycles", 1_000_000)),
+                "syncpath" => await ColdSyncPath.RunAsync(Int(rest, "--threads", 64), boost: !rest.Contains("--no-boost")),
                 "all" => await RunAllAsync(),
                 _ => Fail($"unknown suite '{args[0]}'"),
             };

@@ -8,7 +8,8 @@ namespace CredentialKit;
 /// </summary>
 /// <remarks>
 /// Both paths hand the SDK the <see cref="ImmutableCredentials"/> built once per session, so a cached read allocates
-/// nothing. The SDK's synchronous path blocks only when no usable session is held (the first call, or after expiry).
+/// nothing. The SDK's synchronous path blocks only when no usable session is held (the first call, or after expiry), and
+/// then without starving the thread pool (<see cref="ThreadPoolWaitBoost"/>).
 /// </remarks>
 internal sealed class ProviderAwsCredentials(ICredentialProvider provider) : AWSCredentials
 {
@@ -22,8 +23,9 @@ internal sealed class ProviderAwsCredentials(ICredentialProvider provider) : AWS
             return pending.Result.SdkCredentials;
         }
 
-        // AWSCredentials.GetCredentials is synchronous by contract; with nothing cached there is no way but to wait.
-        return pending.AsTask().GetAwaiter().GetResult().SdkCredentials;
+        // AWSCredentials.GetCredentials is synchronous by contract; with nothing cached there is no way but to wait, and the
+        // wait must not leave the refresh queued behind other blocked callers until the thread pool grows.
+        return ThreadPoolWaitBoost.Wait(pending.AsTask()).SdkCredentials;
     }
 
     public override Task<ImmutableCredentials> GetCredentialsAsync()
