@@ -31,6 +31,9 @@ internal sealed class SharedProfiles
 
     public string CredentialsPath { get; }
 
+    /// <summary>Returns the merged settings of the profile <paramref name="name"/>, or <see langword="null"/> when there is none.</summary>
+    internal IReadOnlyDictionary<string, string>? SettingsOf(string name) => _profiles.GetValueOrDefault(name);
+
     public static string ProfileNameOf(SourceCredentialsOptions options, SourceEnvironment environment) =>
         !string.IsNullOrEmpty(options.ProfileName) ? options.ProfileName : environment.Get(SourceEnvironment.Profile) ?? DefaultProfile;
 
@@ -197,7 +200,10 @@ internal sealed class SharedProfiles
         }
     }
 
-    /// <summary>Parses an AWS-style INI file: <c>[section]</c>, <c>key = value</c>, comments after <c>#</c> or <c>;</c> at line start.</summary>
+    /// <summary>
+    /// Parses an AWS-style INI file as the AWS SDK's <c>SharedCredentialsFile</c> does: <c>[section]</c>, <c>key = value</c>
+    /// (indented or not), comments after <c>#</c> or <c>;</c> at line start, the first of repeated sections.
+    /// </summary>
     internal static Dictionary<string, Dictionary<string, string>> Parse(string path)
     {
         var sections = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
@@ -207,6 +213,7 @@ internal sealed class SharedProfiles
         }
 
         Dictionary<string, string>? current = null;
+        var nested = false;
         foreach (var raw in File.ReadLines(path))
         {
             var line = raw.Trim();
@@ -217,8 +224,14 @@ internal sealed class SharedProfiles
 
             if (line[0] == '[' && line.EndsWith(']'))
             {
+                // A section repeated later in the file is ignored, as the SDK's SharedCredentialsFile reads it: the first wins.
                 var section = line[1..^1].Trim();
-                if (!sections.TryGetValue(section, out current))
+                nested = false;
+                if (sections.ContainsKey(section))
+                {
+                    current = null;
+                }
+                else
                 {
                     sections[section] = current = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
                 }
@@ -226,16 +239,26 @@ internal sealed class SharedProfiles
                 continue;
             }
 
-            // Indented lines continue a nested block (s3 =\n  max_concurrent_requests = 10): not profile settings.
-            if (current is null || char.IsWhiteSpace(raw[0]))
+            if (current is null)
             {
                 continue;
             }
 
+            // Indented keys are read like any other, as the SDK reads them, except inside a nested block: the indented
+            // lines after a key with no value (s3 =\n  max_concurrent_requests = 10) belong to that key, not the profile.
+            var indented = char.IsWhiteSpace(raw[0]);
+            if (nested && indented)
+            {
+                continue;
+            }
+
+            nested = false;
             var equals = line.IndexOf('=', StringComparison.Ordinal);
             if (equals > 0)
             {
-                current[line[..equals].Trim()] = line[(equals + 1)..].Trim();
+                var value = line[(equals + 1)..].Trim();
+                current[line[..equals].Trim()] = value;
+                nested = value.Length == 0;
             }
         }
 
