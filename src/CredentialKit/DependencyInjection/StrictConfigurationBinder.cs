@@ -32,6 +32,10 @@ namespace CredentialKit;
 /// </remarks>
 internal static class StrictConfigurationBinder
 {
+    /// <summary>Why binding configuration cannot be trimmed or compiled ahead of time.</summary>
+    public const string TrimmingMessage =
+        "Binds configuration to CredentialKit's options by reflection over their public properties; configure profiles in code (AddProfile(name, options => ...)) for trimmed or native AOT applications.";
+
     /// <summary>The members of one item of the list form of a string map (session tags).</summary>
     private const string EntryKey = "Key";
 
@@ -44,8 +48,8 @@ internal static class StrictConfigurationBinder
     /// <param name="optionsName">The named-options name (the profile), or <see langword="null"/> for unnamed options.</param>
     /// <param name="hiddenKeys">Children of <paramref name="section"/> that belong to someone else (<c>Profiles</c>).</param>
     /// <returns>The problems found (also recorded against <paramref name="target"/>).</returns>
-    [RequiresUnreferencedCode("Binds options by reflection over their public properties.")]
-    [RequiresDynamicCode("Binds options by reflection over their public properties.")]
+    [RequiresUnreferencedCode(TrimmingMessage)]
+    [RequiresDynamicCode(TrimmingMessage)]
     public static IReadOnlyList<string> Bind<T>(IConfiguration section, T target, string? optionsName, params string[] hiddenKeys)
         where T : class
     {
@@ -66,8 +70,8 @@ internal static class StrictConfigurationBinder
         }
     }
 
-    [RequiresUnreferencedCode("Binds options by reflection over their public properties.")]
-    [RequiresDynamicCode("Binds options by reflection over their public properties.")]
+    [RequiresUnreferencedCode(TrimmingMessage)]
+    [RequiresDynamicCode(TrimmingMessage)]
     private static void BindObject(IConfiguration node, object target, Type type, string path, ValidationFailures failures, IReadOnlyCollection<string>? hiddenKeys = null)
     {
         var properties = BindableProperties(type);
@@ -102,8 +106,8 @@ internal static class StrictConfigurationBinder
         }
     }
 
-    [RequiresUnreferencedCode("Binds options by reflection over their public properties.")]
-    [RequiresDynamicCode("Binds options by reflection over their public properties.")]
+    [RequiresUnreferencedCode(TrimmingMessage)]
+    [RequiresDynamicCode(TrimmingMessage)]
     private static void BindProperty(IConfigurationSection node, object target, PropertyInfo property, string path, ValidationFailures failures, IReadOnlyList<PropertyInfo> siblings)
     {
         var type = property.PropertyType;
@@ -150,8 +154,8 @@ internal static class StrictConfigurationBinder
     }
 
     /// <summary>A list: children keyed 0, 1, 2, … (a JSON array), added in index order.</summary>
-    [RequiresUnreferencedCode("Binds options by reflection over their public properties.")]
-    [RequiresDynamicCode("Binds options by reflection over their public properties.")]
+    [RequiresUnreferencedCode(TrimmingMessage)]
+    [RequiresDynamicCode(TrimmingMessage)]
     private static void BindList(IConfigurationSection node, IList list, Type element, string path, ValidationFailures failures)
     {
         var children = node.GetChildren().ToList();
