@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Running;
+using CredentialKit.Benchmarks.CacheAbuse;
 using CredentialKit.Benchmarks.Contention;
 using CredentialKit.Benchmarks.EndToEnd;
 using CredentialKit.Benchmarks.Fleet;
@@ -12,7 +13,7 @@ namespace CredentialKit.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/CredentialKit.Benchmarks -- &lt;suite&gt; [options]</c> with suite
-/// <c>hotpath|contention|storm|e2e|fleet|soak|all</c>. BenchmarkDotNet suites pass the remaining arguments to
+/// <c>hotpath|contention|storm|e2e|fleet|soak|abuse|all</c>. BenchmarkDotNet suites pass the remaining arguments to
 /// <see cref="BenchmarkSwitcher"/> (<c>--filter</c>, …); the console suites take the options listed in <see cref="Usage"/>.
 /// </summary>
 internal static class Program
@@ -23,6 +24,7 @@ internal static class Program
           storm   [--callers 10000] [--rounds 5]
           fleet   [--processes 10000] [--hours 24] [--start-window-seconds 60] [--samples 100000] [--seed 1] [--jitter 0.5,0]
           soak    [--cycles 1000000]
+          abuse   [--tenants 3000] [--loop-seconds 10]   session cache and invalidation under abuse
           all     every suite with its defaults
         """;
 
@@ -47,6 +49,7 @@ internal static class Program
                 "storm" => await RefreshStorm.RunAsync(Int(rest, "--callers", 10_000), Int(rest, "--rounds", 5)),
                 "fleet" => await RunFleetAsync(rest),
                 "soak" => await SoakTest.RunAsync(Int(rest, "--cycles", 1_000_000)),
+                "abuse" => await CacheAbuseSuite.RunAsync(Int(rest, "--tenants", 3_000), Int(rest, "--loop-seconds", 10)),
                 "all" => await RunAllAsync(),
                 _ => Fail($"unknown suite '{args[0]}'"),
             };
@@ -66,6 +69,7 @@ internal static class Program
         status |= RunBenchmarks<EndToEndBenchmarks>([]);
         status |= await RunFleetAsync([]);
         status |= await SoakTest.RunAsync(1_000_000);
+        status |= await CacheAbuseSuite.RunAsync(3_000, 10);
         return status;
     }
 
