@@ -34,6 +34,7 @@ internal sealed class RefreshingSession : IDisposable
     private string? _lastErrorCode;
     private long _issuedTimestamp;
     private long? _lastDropTimestamp;
+    private long _refreshCountAtDrop;
 
     public RefreshingSession(
         ISessionFetcher fetcher,
@@ -131,8 +132,11 @@ internal sealed class RefreshingSession : IDisposable
         lock (_gate)
         {
             var snapshot = _snapshot;
+            // The window runs from the last drop, or from the issue of the session that replaced it when that came later
+            // (a slow STS); a session issued since by an ordinary refresh is not a replacement and opens no window.
             var coalescing = _lastDropTimestamp is { } dropped
-                && TimeProvider.GetElapsedTime(Math.Max(dropped, _issuedTimestamp)) < SessionCacheDefaults.InvalidateCoalescingWindow;
+                && TimeProvider.GetElapsedTime(_refreshCount == _refreshCountAtDrop + 1 ? Math.Max(dropped, _issuedTimestamp) : dropped)
+                    < SessionCacheDefaults.InvalidateCoalescingWindow;
             if (rejected is not null && (snapshot is null || !IsSameSession(snapshot.Credentials, rejected)))
             {
                 ignored = InvalidationIgnored.NotCurrent;
@@ -151,6 +155,7 @@ internal sealed class RefreshingSession : IDisposable
                 _snapshot = null;
                 _failure = null;
                 _lastDropTimestamp = TimeProvider.GetTimestamp();
+                _refreshCountAtDrop = _refreshCount;
             }
         }
 

@@ -84,6 +84,24 @@ public class InvalidateTests
     }
 
     [Fact]
+    public async Task Invalidate_SessionIssuedByAnOrdinaryRefreshAfterALongAgoDrop_IsDropped()
+    {
+        var (provider, _) = await WarmAsync();
+        await using var _ = provider;
+        provider.Invalidate();
+        await provider.GetCredentialsAsync();
+        _fixture.Time.Advance(TimeSpan.FromMinutes(50)); // into the refresh-ahead window
+        await provider.GetCredentialsAsync();
+        await ProviderFixture.WhenIdleAsync(provider); // the refresh-ahead issued a session just now
+        Assert.Equal(3, _fixture.Sts.CallCount);
+
+        provider.Invalidate(); // not the replacement of the drop 50 minutes ago: no window
+
+        await provider.GetCredentialsAsync();
+        Assert.Equal(4, _fixture.Sts.CallCount);
+    }
+
+    [Fact]
     public async Task Invalidate_50LoopingTasksFor10Seconds_CostOneStsCallPerWindow()
     {
         // Regression: 50 tasks looping invalidate-and-get for 10 s made 6,248 AssumeRole calls (625/s, above the
