@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 project=bench/CredentialKit.Benchmarks
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
-  suites=(hotpath contention storm e2e fleet soak syncpath syncpath-noboost)
+  suites=(hotpath contention storm e2e fleet soak syncpath syncpath-noboost abuse)
 fi
 
 dotnet build "$project" -c Release -nologo -v quiet || exit 1
@@ -21,7 +21,8 @@ for suite in "${suites[@]}"; do
     soak)  args=(--cycles 1000000) ;;
     syncpath) args=(--threads 64) ;;
     syncpath-noboost) args=(--threads 64 --no-boost) ;;
-    *) echo "unknown suite: $suite (hotpath|contention|storm|e2e|fleet|soak|syncpath|syncpath-noboost)" >&2; exit 2 ;;
+    abuse) args=(--tenants 3000 --loop-seconds 10) ;;
+    *) echo "unknown suite: $suite (hotpath|contention|storm|e2e|fleet|soak|syncpath|syncpath-noboost|abuse)" >&2; exit 2 ;;
   esac
   echo "=== $suite ==="
   # Other work on the machine distorts every number below; the load average says how much there was.

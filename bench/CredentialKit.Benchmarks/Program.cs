@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Running;
+using CredentialKit.Benchmarks.CacheAbuse;
 using CredentialKit.Benchmarks.Contention;
 using CredentialKit.Benchmarks.EndToEnd;
 using CredentialKit.Benchmarks.Fleet;
@@ -13,7 +14,7 @@ namespace CredentialKit.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/CredentialKit.Benchmarks -- &lt;suite&gt; [options]</c> with suite
-/// <c>hotpath|contention|storm|e2e|fleet|soak|syncpath|all</c>. BenchmarkDotNet suites pass the remaining arguments to
+/// <c>hotpath|contention|storm|e2e|fleet|soak|syncpath|abuse|all</c>. BenchmarkDotNet suites pass the remaining arguments to
 /// <see cref="BenchmarkSwitcher"/> (<c>--filter</c>, …); the console suites take the options listed in <see cref="Usage"/>.
 /// </summary>
 internal static class Program
@@ -25,6 +26,7 @@ internal static class Program
           fleet   [--processes 10000] [--hours 24] [--start-window-seconds 60] [--samples 100000] [--seed 1] [--jitter 0.5,0]
           soak    [--cycles 1000000]
           syncpath [--threads 64] [--no-boost]   one cold synchronous storm per process
+          abuse   [--tenants 3000] [--loop-seconds 10]   session cache and invalidation under abuse
           all     every suite with its defaults
         """;
 
@@ -50,6 +52,7 @@ internal static class Program
                 "fleet" => await RunFleetAsync(rest),
                 "soak" => await SoakTest.RunAsync(Int(rest, "--cycles", 1_000_000)),
                 "syncpath" => await ColdSyncPath.RunAsync(Int(rest, "--threads", 64), boost: !rest.Contains("--no-boost")),
+                "abuse" => await CacheAbuseSuite.RunAsync(Int(rest, "--tenants", 3_000), Int(rest, "--loop-seconds", 10)),
                 "all" => await RunAllAsync(),
                 _ => Fail($"unknown suite '{args[0]}'"),
             };
@@ -69,6 +72,7 @@ internal static class Program
         status |= RunBenchmarks<EndToEndBenchmarks>([]);
         status |= await RunFleetAsync([]);
         status |= await SoakTest.RunAsync(1_000_000);
+        status |= await CacheAbuseSuite.RunAsync(3_000, 10);
         return status;
     }
 

@@ -14,4 +14,7 @@ public enum CredentialProviderState
 
     /// <summary>The held session has less than the minimum lifetime left: callers wait for the next refresh.</summary>
     BelowMinimumLifetime = 3,
+
+    /// <summary>The provider (or the session cache under it) was disposed: it hands out no credentials any more.</summary>
+    Disposed = 4,
 }

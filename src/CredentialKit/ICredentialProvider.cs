@@ -22,9 +22,24 @@ public interface ICredentialProvider : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Drops the cached session so the next call fetches fresh credentials, for example after a service answered
-    /// <c>ExpiredToken</c>. Concurrent invalidations still produce a single STS call.
+    /// <c>ExpiredToken</c>. Invalidations coalesce: for one second after an invalidation dropped a session (counted from
+    /// the drop, or from the issue of its replacement when that came later) further invalidations drop nothing, so callers
+    /// that saw the same rejection together share one new session and invalidating costs at most one STS call per second.
+    /// Prefer <see cref="Invalidate(SessionCredentials)"/> when you have the rejected credentials in hand.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The provider was disposed.</exception>
     void Invalidate();
+
+    /// <summary>
+    /// Drops the cached session only if it is still <paramref name="rejected"/>: what a caller that just received
+    /// <c>ExpiredToken</c> or <c>InvalidClientTokenId</c> for those credentials should call. If another caller already
+    /// replaced them, nothing happens, so any number of concurrent callers reporting the same credentials cost one STS
+    /// call. It coalesces like <see cref="Invalidate()"/>: within one second of the last drop it drops nothing.
+    /// </summary>
+    /// <param name="rejected">The credentials the service rejected, as returned by <see cref="GetCredentialsAsync"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="rejected"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The provider was disposed.</exception>
+    void Invalidate(SessionCredentials rejected);
 
     /// <summary>
     /// Returns a provider for <paramref name="role"/> assumed with this provider's session (a dynamic role, such as a
@@ -37,6 +52,6 @@ public interface ICredentialProvider : IAsyncDisposable, IDisposable
     ICredentialProvider ForRole(AssumeRoleOptions role);
 
     /// <summary>Returns a snapshot of the provider's state for health checks and dashboards. Contains no secret.</summary>
-    /// <returns>The current status.</returns>
+    /// <returns>The current status; <see cref="CredentialProviderState.Disposed"/> once the provider or its cache was disposed.</returns>
     CredentialProviderStatus GetStatus();
 }

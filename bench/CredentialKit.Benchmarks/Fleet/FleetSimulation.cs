@@ -74,7 +74,7 @@ internal static class FleetSimulation
                 StsClientFactory = sts,
                 Random = null, // the real Random.Shared, as in production
             });
-            caches[i].Evicted += _ => Interlocked.Increment(ref evictions);
+            caches[i].Evicted += (_, _) => Interlocked.Increment(ref evictions);
             providers[i] = CredentialProvider.Create(Profile(settings.JitterFraction), caches[i], $"process-{i}");
         }
 

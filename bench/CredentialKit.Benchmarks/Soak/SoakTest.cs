@@ -40,7 +40,7 @@ internal static class SoakTest
             };
             memories[i] = memory;
             caches[i] = new SessionCache(new SessionCacheOptions { TimeProvider = clock, StsClientFactory = sts, MemoryCache = memory });
-            caches[i].Evicted += session =>
+            caches[i].Evicted += (session, _) =>
             {
                 Interlocked.Increment(ref evictions);
                 if (Environment.GetEnvironmentVariable("SOAK_DEBUG") is not null)

@@ -7,9 +7,13 @@ namespace CredentialKit;
 /// <summary>Settings and services for a <see cref="SessionCache"/>, shared by every provider that uses the cache.</summary>
 public sealed class SessionCacheOptions
 {
-    /// <summary>Gets or sets the most sessions the cache holds; each hop's session counts 1.</summary>
-    /// <value>The default is 1024. Sessions of configured profiles are kept in preference to dynamic roles (<see cref="ICredentialProvider.ForRole"/>).</value>
-    public long SizeLimit { get; set; } = 1024;
+    /// <summary>
+    /// Gets or sets the most sessions nobody holds that the cache keeps for reuse, such as those of
+    /// <see cref="ICredentialProvider.ForRole"/> handles created per request and then disposed. Each hop's session counts 1.
+    /// A session held by a live provider (or by an active child hop of one) is never evicted and is not counted.
+    /// </summary>
+    /// <value>The default is 1024. When room is needed, dynamic roles leave before the hops of configured profiles.</value>
+    public long SizeLimit { get; set; } = SessionCacheDefaults.SizeLimit;
 
     /// <summary>Gets or sets the clock for expirations, refresh scheduling and retry delays.</summary>
     /// <value>The default is <see cref="System.TimeProvider.System"/>.</value>
@@ -32,8 +36,9 @@ public sealed class SessionCacheOptions
     public Func<double>? Random { get; set; }
 
     /// <summary>
-    /// Gets or sets an existing memory cache to hold sessions in. When set, <see cref="SizeLimit"/> is ignored (the
-    /// cache's own limit applies; each session has size 1) and the cache is not disposed with the <see cref="SessionCache"/>.
+    /// Gets or sets an existing memory cache to keep the sessions nobody holds in. When set, <see cref="SizeLimit"/> is
+    /// ignored (the cache's own limit applies to those sessions; each has size 1) and the cache is not disposed with the
+    /// <see cref="SessionCache"/>. Held sessions are never put in it.
     /// </summary>
     public IMemoryCache? MemoryCache { get; set; }
 }

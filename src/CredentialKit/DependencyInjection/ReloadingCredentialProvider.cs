@@ -73,6 +73,23 @@ internal sealed class ReloadingCredentialProvider : ICredentialProvider
         }
     }
 
+    public void Invalidate(SessionCredentials rejected)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+
+        // A reload may retire the inner provider; the chains share their cached sessions, so the replacement is told too.
+        var current = _current;
+        try
+        {
+            current.Invalidate(rejected);
+        }
+        catch (ObjectDisposedException) when (!_disposed && !ReferenceEquals(current, _current))
+        {
+            _current.Invalidate(rejected);
+        }
+    }
+
     public ICredentialProvider ForRole(AssumeRoleOptions role)
     {
         ArgumentNullException.ThrowIfNull(role);

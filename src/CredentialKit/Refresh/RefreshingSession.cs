@@ -26,13 +26,15 @@ internal sealed class RefreshingSession : IDisposable
     private volatile FailureRecord? _failure;
     private volatile bool _disposed;
     private volatile bool _evicted;
-    private volatile bool _stored;
     private TaskCompletionSource<SessionCredentials>? _inflight;
     private ITimer? _timer;
     private int _consecutiveFailures;
     private int _handles;
     private long _refreshCount;
     private string? _lastErrorCode;
+    private long _issuedTimestamp;
+    private long? _lastDropTimestamp;
+    private long _refreshCountAtDrop;
 
     public RefreshingSession(
         ISessionFetcher fetcher,
@@ -47,7 +49,6 @@ internal sealed class RefreshingSession : IDisposable
         _telemetry = context.Telemetry;
         TimeProvider = context.TimeProvider;
         ProfileName = profileName;
-        _telemetry.Track(this);
     }
 
     public TimeProvider TimeProvider { get; }
@@ -59,13 +60,13 @@ internal sealed class RefreshingSession : IDisposable
     /// <summary>Gets the credentials currently held (possibly no longer usable), for status and gauges.</summary>
     public SessionCredentials? CurrentCredentials => _snapshot?.Credentials;
 
-    /// <summary>Gets whether the session cache dropped this session; handles then resolve a new one.</summary>
+    /// <summary>Gets whether the session cache retired this session (it is disposed, or about to be); handles then resolve a new one.</summary>
     public bool IsEvicted => _evicted;
 
     public bool IsDisposed => _disposed;
 
-    /// <summary>Gets whether the session cache accepted this session's entry (a full cache may refuse a new one).</summary>
-    public bool WasStored => _stored;
+    /// <summary>Gets the number of handles (users' providers, or active child hops) holding this session.</summary>
+    public int HandleCount => Volatile.Read(ref _handles);
 
     /// <summary>
     /// Gets whether the session may leave the cache: it was disposed, or nobody holds it and its credentials expired.
@@ -73,7 +74,14 @@ internal sealed class RefreshingSession : IDisposable
     public bool CanLeaveCache =>
         _disposed || (Volatile.Read(ref _handles) == 0 && _snapshot is { } snapshot && TimeProvider.GetUtcNow() >= snapshot.Credentials.Expiration);
 
-    public void MarkStored() => _stored = true;
+    /// <summary>The hop this session was created for; set by the <see cref="SessionCache"/> that keeps it.</summary>
+    internal HopDefinition? Hop { get; set; }
+
+    /// <summary>Which idle-pool entry of the cache is this session's current one; read and written under the cache's lock.</summary>
+    internal long PoolGeneration { get; set; }
+
+    /// <summary>Whether the session has an entry in the cache's idle pool; read and written under the cache's lock.</summary>
+    internal bool IsPooled { get; set; }
 
     public ValueTask<SessionCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
     {
@@ -106,16 +114,64 @@ internal sealed class RefreshingSession : IDisposable
         return new ValueTask<SessionCredentials>(WaitForRefreshAsync(snapshot is null ? RefreshTrigger.Initial : RefreshTrigger.Expiring, cancellationToken));
     }
 
-    public void Invalidate()
+    /// <summary>
+    /// Drops the current session so the next call fetches a new one; coalesced with the invalidation before it (see
+    /// <see cref="Invalidate(SessionCredentials?)"/>).
+    /// </summary>
+    public void Invalidate() => Invalidate(rejected: null);
+
+    /// <summary>
+    /// Drops the current session, only if it is <paramref name="rejected"/> when that is given. Invalidations coalesce:
+    /// for <see cref="SessionCacheDefaults.InvalidateCoalescingWindow"/> after one drops a session (counted from the drop,
+    /// or from the issue of the replacement when that came later) another drops nothing. So callers that saw the same
+    /// rejection together share one new session, and invalidation costs at most one STS call per window, whatever callers do.
+    /// </summary>
+    public void Invalidate(SessionCredentials? rejected)
     {
+        InvalidationIgnored? ignored = null;
         lock (_gate)
         {
-            _snapshot = null;
-            _failure = null;
+            var snapshot = _snapshot;
+            // The window runs from the last drop, or from the issue of the session that replaced it when that came later
+            // (a slow STS); a session issued since by an ordinary refresh is not a replacement and opens no window.
+            var coalescing = _lastDropTimestamp is { } dropped
+                && TimeProvider.GetElapsedTime(_refreshCount == _refreshCountAtDrop + 1 ? Math.Max(dropped, _issuedTimestamp) : dropped)
+                    < SessionCacheDefaults.InvalidateCoalescingWindow;
+            if (rejected is not null && (snapshot is null || !IsSameSession(snapshot.Credentials, rejected)))
+            {
+                ignored = InvalidationIgnored.NotCurrent;
+            }
+            else if (snapshot is null && _failure is null)
+            {
+                // Nothing held: a refresh is in flight (callers join it) or the next call starts one.
+                ignored = InvalidationIgnored.NothingToDrop;
+            }
+            else if (coalescing)
+            {
+                ignored = InvalidationIgnored.Coalesced;
+            }
+            else
+            {
+                _snapshot = null;
+                _failure = null;
+                _lastDropTimestamp = TimeProvider.GetTimestamp();
+                _refreshCountAtDrop = _refreshCount;
+            }
+        }
+
+        if (ignored is { } reason)
+        {
+            Log.InvalidationIgnored(_logger, RoleArn, ProfileName, reason);
+            return;
         }
 
         Log.Invalidated(_logger, RoleArn, ProfileName);
     }
+
+    private static bool IsSameSession(SessionCredentials current, SessionCredentials rejected) =>
+        ReferenceEquals(current, rejected)
+        || (string.Equals(current.AccessKeyId, rejected.AccessKeyId, StringComparison.Ordinal)
+            && string.Equals(current.SessionToken, rejected.SessionToken, StringComparison.Ordinal));
 
     public CredentialProviderStatus GetStatus()
     {
@@ -129,7 +185,8 @@ internal sealed class RefreshingSession : IDisposable
             refreshCount = _refreshCount;
         }
 
-        var state = snapshot is null || now >= snapshot.Credentials.Expiration ? CredentialProviderState.NoCredentials
+        var state = _disposed ? CredentialProviderState.Disposed
+            : snapshot is null || now >= snapshot.Credentials.Expiration ? CredentialProviderState.NoCredentials
             : now >= snapshot.UsableUntil ? CredentialProviderState.BelowMinimumLifetime
             : lastError is not null ? CredentialProviderState.ServingCachedAfterFailure
             : CredentialProviderState.Fresh;
@@ -144,19 +201,29 @@ internal sealed class RefreshingSession : IDisposable
     }
 
     /// <summary>
-    /// Counts a provider handle (or a dependent child hop) that uses this session. The background timer runs only while
-    /// at least one is active, so a session nobody holds any more (a replaced profile, a finished tenant) stops calling
-    /// STS and leaves the cache when it expires.
+    /// Counts a provider handle (or a dependent child hop) that uses this session. The background timer runs and the
+    /// remaining-lifetime gauge reports the session only while at least one is active, so a session nobody holds any more
+    /// (a replaced profile, a finished tenant) stops calling STS and costs no timer and no gauge series.
     /// </summary>
-    public void AddHandle()
+    /// <returns><see langword="false"/> when the cache already retired the session: resolve a live one instead.</returns>
+    public bool TryAddHandle()
     {
         bool first;
         lock (_gate)
         {
-            first = ++_handles == 1;
-            if (first && _snapshot is { } snapshot && !_disposed)
+            if (_evicted)
             {
-                ScheduleTimer(snapshot.RefreshAt, TimeProvider.GetUtcNow());
+                return false;
+            }
+
+            first = ++_handles == 1;
+            if (first)
+            {
+                _telemetry.Track(this);
+                if (_snapshot is { } snapshot)
+                {
+                    ScheduleTimer(snapshot.RefreshAt, TimeProvider.GetUtcNow());
+                }
             }
         }
 
@@ -164,10 +231,13 @@ internal sealed class RefreshingSession : IDisposable
         {
             _fetcher.Parent?.Activate();
         }
+
+        return true;
     }
 
-    /// <summary>Releases a handle counted by <see cref="AddHandle"/>; the last release stops the background timer.</summary>
-    public void ReleaseHandle()
+    /// <summary>Releases a handle counted by <see cref="TryAddHandle"/>; the last release stops the timer and the gauge series.</summary>
+    /// <returns>Whether that was the last handle.</returns>
+    public bool ReleaseHandle()
     {
         bool last;
         lock (_gate)
@@ -175,7 +245,10 @@ internal sealed class RefreshingSession : IDisposable
             last = --_handles == 0;
             if (last)
             {
-                _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                // Disposed, not just disarmed: an unheld session keeps no timer object alive.
+                _timer?.Dispose();
+                _timer = null;
+                _telemetry.Untrack(this);
             }
         }
 
@@ -183,6 +256,8 @@ internal sealed class RefreshingSession : IDisposable
         {
             _fetcher.Parent?.Deactivate();
         }
+
+        return last;
     }
 
     /// <summary>Completes when no refresh is in flight (whatever its outcome); lets tests wait for background refreshes.</summary>
@@ -199,14 +274,21 @@ internal sealed class RefreshingSession : IDisposable
             : inflight.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Marks the session as dropped by the cache: no more background refreshes; current waiters still complete.</summary>
-    public void MarkEvicted()
+    /// <summary>
+    /// Retires the session if nobody holds it: no handle can take it any more, so the cache can dispose it. Atomic with
+    /// <see cref="TryAddHandle"/>: a handle either takes the session first (and it stays) or finds it retired.
+    /// </summary>
+    public bool TryRetire()
     {
-        _evicted = true;
         lock (_gate)
         {
-            _timer?.Dispose();
-            _timer = null;
+            if (_handles > 0)
+            {
+                return false;
+            }
+
+            _evicted = true;
+            return true;
         }
     }
 
@@ -345,6 +427,7 @@ internal sealed class RefreshingSession : IDisposable
             _consecutiveFailures = 0;
             _lastErrorCode = null;
             _refreshCount++;
+            _issuedTimestamp = TimeProvider.GetTimestamp();
             _inflight = null;
             ScheduleTimer(snapshot.RefreshAt, now);
         }

@@ -43,9 +43,14 @@ internal sealed class CredentialKitTelemetry : IDisposable
 
     public Counter<long> StsRequests { get; }
 
+    /// <summary>Starts reporting a held session on the remaining-lifetime gauge (its first handle).</summary>
     public void Track(RefreshingSession session) => _sessions.TryAdd(session, 0);
 
+    /// <summary>Stops reporting a session (its last handle went, or it was disposed): nothing here keeps it reachable.</summary>
     public void Untrack(RefreshingSession session) => _sessions.TryRemove(session, out _);
+
+    /// <summary>Gets the number of sessions the gauge reports; for tests and benchmarks.</summary>
+    internal int TrackedSessionCount => _sessions.Count;
 
     public void Dispose() => _meter.Dispose();
 

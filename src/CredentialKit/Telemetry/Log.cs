@@ -8,19 +8,32 @@ namespace CredentialKit;
 /// </summary>
 internal static partial class Log
 {
+    /// <summary>What the <c>{ProfileName}</c> of a log line says for a provider created without a profile name.</summary>
+    public const string UnnamedProfile = "unnamed";
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug,
         Message = "Refresh of {RoleArn} started (profile {ProfileName}, trigger {Trigger})")]
-    public static partial void RefreshStarted(ILogger logger, string roleArn, string? profileName, RefreshTrigger trigger);
+    private static partial void RefreshStartedCore(ILogger logger, string roleArn, string profileName, RefreshTrigger trigger);
+
+    public static void RefreshStarted(ILogger logger, string roleArn, string? profileName, RefreshTrigger trigger) =>
+        RefreshStartedCore(logger, roleArn, Label(profileName), trigger);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information,
         Message = "Refreshed {RoleArn} (profile {ProfileName}): {AccessKeyId} expires {Expiration:O}, next refresh at {RefreshAt:O}")]
-    public static partial void RefreshSucceeded(
-        ILogger logger, string roleArn, string? profileName, string accessKeyId, DateTimeOffset expiration, DateTimeOffset refreshAt);
+    private static partial void RefreshSucceededCore(
+        ILogger logger, string roleArn, string profileName, string accessKeyId, DateTimeOffset expiration, DateTimeOffset refreshAt);
+
+    public static void RefreshSucceeded(
+        ILogger logger, string roleArn, string? profileName, string accessKeyId, DateTimeOffset expiration, DateTimeOffset refreshAt) =>
+        RefreshSucceededCore(logger, roleArn, Label(profileName), accessKeyId, expiration, refreshAt);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error,
         Message = "Refresh of {RoleArn} (profile {ProfileName}) failed with {ErrorCode} after {Attempts} attempt(s) and no usable credentials remain")]
-    public static partial void RefreshFailed(
-        ILogger logger, string roleArn, string? profileName, string? errorCode, int attempts, Exception exception);
+    private static partial void RefreshFailedCore(
+        ILogger logger, string roleArn, string profileName, string? errorCode, int attempts, Exception exception);
+
+    public static void RefreshFailed(
+        ILogger logger, string roleArn, string? profileName, string? errorCode, int attempts, Exception exception) =>
+        RefreshFailedCore(logger, roleArn, Label(profileName), errorCode, attempts, exception);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information,
         Message = "Role {RoleArn} is assumed with another role's session (role chaining): Duration {Requested} clamped to {Clamped}")]
@@ -28,8 +41,12 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning,
         Message = "Refresh of {RoleArn} (profile {ProfileName}) failed with {ErrorCode}; serving cached credentials that expire {Expiration:O}, next attempt at {RetryAt:O}")]
-    public static partial void ServingCachedAfterFailure(
-        ILogger logger, string roleArn, string? profileName, string? errorCode, DateTimeOffset expiration, DateTimeOffset retryAt, Exception exception);
+    private static partial void ServingCachedAfterFailureCore(
+        ILogger logger, string roleArn, string profileName, string? errorCode, DateTimeOffset expiration, DateTimeOffset retryAt, Exception exception);
+
+    public static void ServingCachedAfterFailure(
+        ILogger logger, string roleArn, string? profileName, string? errorCode, DateTimeOffset expiration, DateTimeOffset retryAt, Exception exception) =>
+        ServingCachedAfterFailureCore(logger, roleArn, Label(profileName), errorCode, expiration, retryAt, exception);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning,
         Message = "Role {RoleArn} rejected Duration {Requested} as above its MaxSessionDuration; retrying with {Fallback}. Lower Duration to silence this warning")]
@@ -41,7 +58,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Information,
         Message = "Credentials for {RoleArn} (profile {ProfileName}) invalidated; the next call fetches a new session")]
-    public static partial void Invalidated(ILogger logger, string roleArn, string? profileName);
+    private static partial void InvalidatedCore(ILogger logger, string roleArn, string profileName);
+
+    public static void Invalidated(ILogger logger, string roleArn, string? profileName) => InvalidatedCore(logger, roleArn, Label(profileName));
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning,
         Message = "The session signing calls for {RoleArn} was rejected as expired by STS; refreshing it and retrying once")]
@@ -71,4 +90,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 25, Level = LogLevel.Information,
         Message = "Profile {ProfileName} of the shared AWS files expands to {HopCount} hop(s): {Hops}")]
     public static partial void ProfileExpanded(ILogger logger, string profileName, int hopCount, string hops);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Debug,
+        Message = "Invalidation of {RoleArn} (profile {ProfileName}) changed nothing: {Reason}")]
+    private static partial void InvalidationIgnoredCore(ILogger logger, string roleArn, string profileName, InvalidationIgnored reason);
+
+    public static void InvalidationIgnored(ILogger logger, string roleArn, string? profileName, InvalidationIgnored reason) =>
+        InvalidationIgnoredCore(logger, roleArn, Label(profileName), reason);
+
+    /// <summary>A provider without a profile name logs "unnamed" rather than the logger's "(null)".</summary>
+    private static string Label(string? profileName) => profileName ?? UnnamedProfile;
 }

@@ -114,7 +114,7 @@ public class SessionCacheTests
     }
 
     [Fact]
-    public async Task ManyTenants_StayBoundedBySizeLimit_AndEveryHandleKeepsWorking()
+    public async Task ManyLiveTenants_AboveSizeLimit_AreAllKeptAndEveryHandleKeepsWorking()
     {
         const int sizeLimit = 10;
         using var cache = new SessionCache(_fixture.CacheOptions(sizeLimit));
@@ -128,40 +128,48 @@ public class SessionCacheTests
             await tenant.GetCredentialsAsync();
         }
 
-        await Eventually.WaitAsync(() => cache.Count <= sizeLimit, "the cache holding at most its size limit");
         foreach (var tenant in tenants)
         {
             Assert.StartsWith("ASIATENANT", (await tenant.GetCredentialsAsync()).AccessKeyId);
         }
 
-        Assert.Equal(1, _fixture.Sts.Calls.Count(c => c.Request.RoleArn == ProviderFixture.HubArn)); // the profile's hop is kept
-        Assert.True(cache.Count <= sizeLimit);
+        // Held sessions are never evicted: the limit bounds only the sessions nobody holds.
+        Assert.Equal(41, _fixture.Sts.CallCount);
+        Assert.Equal(41, cache.Count);
+        Assert.Equal(0, cache.IdleCount);
     }
 
     [Fact]
-    public async Task CompactedTenantSessions_AreAssumedAgainOnTheNextCall_ProfileHopsGoLast()
+    public async Task CompactedIdleTenantSessions_AreAssumedAgainOnTheNextHandle_ProfileHopsGoLast()
     {
         using var cache = new SessionCache(_fixture.CacheOptions());
         var evicted = 0;
-        cache.Evicted += _ => Interlocked.Increment(ref evicted);
+        cache.Evicted += (_, _) => Interlocked.Increment(ref evicted);
         await using var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache, "saas");
-        var tenants = Enumerable.Range(0, 5)
-            .Select(i => provider.ForRole(new AssumeRoleOptions { RoleArn = $"arn:aws:iam::{100000000000 + i}:role/tenant" }))
-            .ToList();
-        foreach (var tenant in tenants)
+        var roles = Enumerable.Range(0, 5).Select(i => new AssumeRoleOptions { RoleArn = $"arn:aws:iam::{100000000000 + i}:role/tenant" }).ToList();
+        foreach (var role in roles)
         {
+            await using var tenant = provider.ForRole(role);
             await tenant.GetCredentialsAsync();
         }
 
-        cache.Compact(5.0 / 6); // room for five: the five dynamic tenant sessions go before the profile's hub
+        var other = CredentialProvider.Create(ProviderFixture.Profile(ProviderFixture.BillingArn), cache, "billing");
+        await other.GetCredentialsAsync();
+        await other.DisposeAsync(); // its profile hop joins the five tenants in the idle pool
+        Assert.Equal(6, cache.IdleCount);
+
+        cache.Compact(5.0 / 6); // room for five: the five dynamic tenant sessions go before the profile's hop
         await Eventually.WaitAsync(() => Volatile.Read(ref evicted) == 5, "five evictions");
-        foreach (var tenant in tenants)
+        foreach (var role in roles)
         {
+            await using var tenant = provider.ForRole(role);
             Assert.StartsWith("ASIATENANT", (await tenant.GetCredentialsAsync()).AccessKeyId);
         }
 
         Assert.Equal(10, _fixture.Sts.Calls.Count(c => c.Request.RoleArn.EndsWith("/tenant", StringComparison.Ordinal)));
         Assert.Equal(1, _fixture.Sts.Calls.Count(c => c.Request.RoleArn == ProviderFixture.HubArn));
+        Assert.Equal(1, _fixture.Sts.Calls.Count(c => c.Request.RoleArn == ProviderFixture.BillingArn));
+        Assert.Equal(6, cache.IdleCount); // the five tenants again, and billing's hop that compaction kept
     }
 
     [Fact]
@@ -169,7 +177,7 @@ public class SessionCacheTests
     {
         using var cache = new SessionCache(_fixture.CacheOptions());
         var evicted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        cache.Evicted += _ => evicted.TrySetResult();
+        cache.Evicted += (_, _) => evicted.TrySetResult();
         var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache);
         await provider.GetCredentialsAsync();
         provider.Dispose();
@@ -210,7 +218,7 @@ public class SessionCacheTests
         options.Refresh.BackgroundRefresh = true;
         using var cache = new SessionCache(_fixture.CacheOptions(sizeLimit: 2));
         var evictions = 0;
-        cache.Evicted += _ => Interlocked.Increment(ref evictions);
+        cache.Evicted += (_, _) => Interlocked.Increment(ref evictions);
         await using var provider = CredentialProvider.Create(options, cache);
         await provider.GetCredentialsAsync();
         var session = ProviderFixture.SessionOf(provider);
