@@ -42,12 +42,13 @@ public sealed class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposa
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly string _prefix;
+    private readonly TimeSpan _operationTimeout;
     private readonly RedisChannel _channel;
     private readonly ConfigurationOptions? _ownConfiguration;
-    private readonly SemaphoreSlim _connectGate = new(1, 1);
     private readonly object _gate = new();
     private readonly Action<RedisChannel, RedisValue> _onMessage;
     private IConnectionMultiplexer? _connection;
+    private Task<ConnectionMultiplexer>? _connecting;
     private Action<SharedSessionChange>[] _subscribers = [];
     private volatile bool _channelSubscribed;
     private volatile bool _disposed;
@@ -68,6 +69,7 @@ public sealed class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposa
         _telemetry = new RedisStoreTelemetry(options.MeterFactory, () => GetStatus().IsAvailable ? 1 : 0);
         _codec = new SessionEntryCodec(options.DataProtectionProvider!.CreateProtector(RedisSharedSessionStoreDefaults.ProtectorPurpose));
         _prefix = options.KeyPrefix;
+        _operationTimeout = options.OperationTimeout;
         _channel = RedisChannel.Literal(_prefix + "changes");
         _onMessage = OnMessage;
         _connection = options.ConnectionMultiplexer;
@@ -269,21 +271,23 @@ public sealed class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposa
         }
 
         _disposed = true;
-        var connection = _connection;
-        if (connection is not null)
+        if (_ownConfiguration is not null)
         {
-            if (_ownConfiguration is not null)
+            if (await OwnConnectionAsync().ConfigureAwait(false) is { } own)
             {
-                await connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
-                connection.Dispose();
+                await own.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+                own.Dispose();
             }
-            else if (_channelSubscribed)
+        }
+        else if (_connection is { } connection)
+        {
+            if (_channelSubscribed)
             {
                 try
                 {
-                    await connection.GetSubscriber().UnsubscribeAsync(_channel, _onMessage).ConfigureAwait(false);
+                    await connection.GetSubscriber().UnsubscribeAsync(_channel, _onMessage).WaitAsync(_operationTimeout, _time).ConfigureAwait(false);
                 }
-                catch (RedisException)
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
                 {
                     // The connection is the owner's; it may already be down.
                 }
@@ -291,7 +295,6 @@ public sealed class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposa
         }
 
         _telemetry.Dispose();
-        _connectGate.Dispose();
     }
 
     /// <inheritdoc cref="DisposeAsync"/>
@@ -305,11 +308,36 @@ public sealed class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposa
         _disposed = true;
         if (_ownConfiguration is not null)
         {
-            _connection?.Dispose();
+            // A connection attempt still under way is disposed when it ends.
+            _ = OwnConnectionAsync().AsTask().ContinueWith(static t => t.Result?.Dispose(), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         _telemetry.Dispose();
-        _connectGate.Dispose();
+    }
+
+    /// <summary>The connection this store opened itself, once its attempt ends; <see langword="null"/> if none was made or it failed.</summary>
+    private async ValueTask<IConnectionMultiplexer?> OwnConnectionAsync()
+    {
+        Task<ConnectionMultiplexer>? connecting;
+        lock (_gate)
+        {
+            connecting = _connecting;
+        }
+
+        if (connecting is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await connecting.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     internal async ValueTask<bool> ReleaseLeaseAsync(string hopKey, string token, CancellationToken cancellationToken)
@@ -392,28 +420,32 @@ public sealed class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposa
             return connection;
         }
 
-        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task<ConnectionMultiplexer> connecting;
+        lock (_gate)
+        {
+            // One connection attempt at a time, shared by every caller and kept across time-boxes: a caller that gave up
+            // waiting does not start a second multiplexer. AbortOnConnectFail is off, so the attempt ends with a
+            // multiplexer, connected or not, that keeps reconnecting in the background.
+            connecting = _connecting ??= ConnectionMultiplexer.ConnectAsync(_ownConfiguration!);
+        }
+
         try
         {
-            if (_connection is null)
+            var connected = await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _connection, connected);
+            return connected;
+        }
+        catch (Exception) when (connecting.IsFaulted)
+        {
+            lock (_gate)
             {
-                // AbortOnConnectFail is off: this returns once the first attempt ends, connected or not, and the
-                // multiplexer keeps reconnecting in the background.
-                var connected = await ConnectionMultiplexer.ConnectAsync(_ownConfiguration!).WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (_disposed)
+                if (ReferenceEquals(_connecting, connecting))
                 {
-                    connected.Dispose();
-                    throw new ObjectDisposedException(nameof(RedisSharedSessionStore));
+                    _connecting = null;
                 }
-
-                Volatile.Write(ref _connection, connected);
             }
 
-            return _connection;
-        }
-        finally
-        {
-            _connectGate.Release();
+            throw;
         }
     }
 
