@@ -47,10 +47,15 @@ public class RedisSharedSessionStoreOptionsTests
     {
         await using var server = await RedisServer.StartAsync();
         await using var connection = await ConnectionMultiplexer.ConnectAsync(server.Configuration);
+        await Polling.UntilAsync(() => Task.FromResult(connection.IsConnected ? new object() : null), "the connection");
         var services = new ServiceCollection();
         services.AddSingleton<IConnectionMultiplexer>(connection);
         services.AddDataProtection();
-        services.AddCredentialKit().AddRedisSessionStore(o => o.KeyPrefix = "fleet-a:");
+        services.AddCredentialKit().AddRedisSessionStore(o =>
+        {
+            o.KeyPrefix = "fleet-a:";
+            o.OperationTimeout = Slack.OperationTimeout;
+        });
         await using var provider = services.BuildServiceProvider();
 
         var store = Assert.IsType<RedisSharedSessionStore>(provider.GetRequiredService<ISharedSessionStore>());

@@ -250,5 +250,6 @@ public class RedisSharedSessionStoreTests(RedisServerFixture redis) : IClassFixt
         DataProtectionProvider = keyRing ?? _keyRing,
         KeyPrefix = _prefix,
         LoggerFactory = _logs,
+        OperationTimeout = Slack.OperationTimeout,
     });
 }

@@ -33,8 +33,9 @@ public class SecretsInRedisTests(RedisServerFixture redis) : IClassFixture<Redis
             {
                 ConnectionMultiplexer = await redis.ConnectAsync(),
                 DataProtectionProvider = keyRing,
+                OperationTimeout = Slack.OperationTimeout,
             }));
-            processes.Add(new SharedSessionCoordinator(stores[^1], TimeProvider.System, NullLogger.Instance));
+            processes.Add(new SharedSessionCoordinator(stores[^1], TimeProvider.System, NullLogger.Instance, storeCallTimeout: Slack.StoreCallTimeout));
         }
 
         // Shared refreshes, adoption, a held lease, an invalidation and a re-issue, on several hops.

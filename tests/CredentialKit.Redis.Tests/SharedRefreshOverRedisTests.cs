@@ -179,13 +179,13 @@ public class SharedRefreshOverRedisTests(RedisServerFixture redis) : IClassFixtu
 
     private async Task<RedisSharedSessionStore> CreateStoreAsync(IDataProtectionProvider? keyRing = null)
     {
-        var connection = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
-        _owned.Add(connection);
+        var connection = await redis.ConnectAsync();
         var store = new RedisSharedSessionStore(new RedisSharedSessionStoreOptions
         {
             ConnectionMultiplexer = connection,
             DataProtectionProvider = keyRing ?? _keyRing,
             KeyPrefix = _prefix,
+            OperationTimeout = Slack.OperationTimeout,
         });
         _owned.Insert(0, store);
         return store;
@@ -195,7 +195,8 @@ public class SharedRefreshOverRedisTests(RedisServerFixture redis) : IClassFixtu
         IDataProtectionProvider? keyRing = null, TimeSpan? leaseDuration = null, TimeSpan? notificationTimeout = null)
     {
         var coordinator = new SharedSessionCoordinator(await CreateStoreAsync(keyRing), TimeProvider.System, NullLogger.Instance,
-            leaseDuration: leaseDuration, notificationTimeout: notificationTimeout ?? TimeSpan.FromSeconds(30));
+            leaseDuration: leaseDuration, notificationTimeout: notificationTimeout ?? TimeSpan.FromSeconds(30),
+            storeCallTimeout: Slack.StoreCallTimeout);
         _owned.Insert(0, coordinator);
         return coordinator;
     }

@@ -33,6 +33,21 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
+        // The free port is found before redis-server binds it: another process may take it meanwhile, so try again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortAsync();
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<RedisServer> StartOnFreePortAsync()
+    {
         if (!File.Exists(Executable))
         {
             throw new InvalidOperationException($"{Executable} is missing: run `bash .ci/test.sh`, which installs Debian's redis-server package.");
@@ -61,7 +76,16 @@ public sealed class RedisServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new RedisServer(process, directory, port);
-        await server.WaitUntilReadyAsync();
+        try
+        {
+            await server.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 

@@ -22,6 +22,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
     public async Task<IConnectionMultiplexer> ConnectAsync()
     {
         var connection = await ConnectionMultiplexer.ConnectAsync(Server.Configuration);
+        await Polling.UntilAsync(() => Task.FromResult(connection.IsConnected ? new object() : null), "the connection to redis-server");
         lock (_connections)
         {
             _connections.Add(connection);
