@@ -45,6 +45,42 @@ public class RedisOutageTests
     }
 
     [Fact]
+    public async Task RedisBackAfterAnOutage_CircuitClosesAndSharingResumes()
+    {
+        var server = await RedisServer.StartAsync();
+        await using var store = new RedisSharedSessionStore(new RedisSharedSessionStoreOptions
+        {
+            Configuration = server.Configuration,
+            DataProtectionProvider = new EphemeralDataProtectionProvider(),
+            KeyPrefix = Sessions.NewPrefix(),
+            OperationTimeout = TimeSpan.FromSeconds(2),
+            CircuitBreakDuration = TimeSpan.FromMilliseconds(500),
+            LoggerFactory = _logs,
+        });
+        await using var process = new SharedSessionCoordinator(store, TimeProvider.System, _logs.CreateLogger("test"));
+        var hop = Sessions.NewHop();
+        await process.RefreshAsync(hop, null, Required, FetchFromSts, CancellationToken.None);
+        await server.DisposeAsync();
+        for (var i = 0; i < 6; i++)
+        {
+            await process.RefreshAsync(hop, null, Required, FetchFromSts, CancellationToken.None);
+        }
+
+        Assert.False(store.GetStatus().IsAvailable);
+        await using var restarted = await RedisServer.RestartAsync(server);
+        var shared = await Polling.UntilAsync(async () =>
+        {
+            var result = await process.RefreshAsync(hop, null, Required, FetchFromSts, CancellationToken.None);
+            return result.Outcome == SharedRefreshOutcome.FetchedAndShared ? (object)result : null;
+        }, "sharing to resume once Redis is back");
+
+        Assert.True(store.GetStatus().IsAvailable);
+        Assert.Equal("Closed", store.GetStatus().State);
+        Assert.NotEmpty(_logs.WithEventId(202));
+        Assert.Equal(SharedRefreshOutcome.Adopted, (await process.RefreshAsync(hop, null, Required, FetchFromSts, CancellationToken.None)).Outcome);
+    }
+
+    [Fact]
     public async Task RedisNeverReachable_RefreshesCallStsWithoutAnException()
     {
         // A port nothing listens on: the server is started and killed at once to learn a free one.

@@ -46,14 +46,18 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    private static async Task<RedisServer> StartOnFreePortAsync()
+    /// <summary>Starts a server again on the port of one that was killed, as Redis coming back after an outage.</summary>
+    public static Task<RedisServer> RestartAsync(RedisServer killed) => StartOnPortAsync(killed.Port);
+
+    private static Task<RedisServer> StartOnFreePortAsync() => StartOnPortAsync(FreePort());
+
+    private static async Task<RedisServer> StartOnPortAsync(int port)
     {
         if (!File.Exists(Executable))
         {
             throw new InvalidOperationException($"{Executable} is missing: run `bash .ci/test.sh`, which installs Debian's redis-server package.");
         }
 
-        var port = FreePort();
         var directory = Directory.CreateTempSubdirectory("credentialkit-redis-").FullName;
         var start = new ProcessStartInfo(Executable)
         {
