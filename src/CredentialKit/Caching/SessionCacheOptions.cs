@@ -41,4 +41,12 @@ public sealed class SessionCacheOptions
     /// <see cref="SessionCache"/>. Held sessions are never put in it.
     /// </summary>
     public IMemoryCache? MemoryCache { get; set; }
+
+    /// <summary>
+    /// Gets or sets the store that processes of a fleet share sessions through (for example
+    /// <c>RedisSharedSessionStore</c> from the <c>CredentialKit.Redis</c> package), so a whole fleet makes one STS call per
+    /// hop per refresh. Only the refresh path consults it; when it fails or is slow, each process calls STS on its own.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: every process refreshes its sessions on its own.</value>
+    public ISharedSessionStore? SharedStore { get; set; }
 }

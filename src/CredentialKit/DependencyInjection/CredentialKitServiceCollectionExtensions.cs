@@ -118,6 +118,8 @@ public static class CredentialKitServiceCollectionExtensions
             StsClientFactory = configured.StsClientFactory ?? services.GetService<IStsClientFactory>(),
             Random = configured.Random,
             MemoryCache = configured.MemoryCache,
+            // Set by AddRedisSessionStore (CredentialKit.Redis) or any other registered store.
+            SharedStore = configured.SharedStore ?? services.GetService<ISharedSessionStore>(),
         };
     }
 }

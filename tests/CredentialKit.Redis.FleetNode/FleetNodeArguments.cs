@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace CredentialKit.Redis.FleetNode;
+
+/// <summary>The command line of one fleet node; every value has a default suited to 20-second LocalSts sessions.</summary>
+internal sealed record FleetNodeArguments(
+    string StsEndpoint,
+    string? Redis,
+    string KeyRingDirectory,
+    string KeyPrefix,
+    TimeSpan Duration,
+    TimeSpan Interval,
+    TimeSpan RefreshAhead,
+    TimeSpan MinimumLifetime,
+    string RoleSessionName)
+{
+    public const string Usage =
+        "usage: CredentialKit.Redis.FleetNode --sts <LocalSts endpoint> [--redis <StackExchange.Redis configuration>] " +
+        "[--key-ring <directory shared by the fleet>] [--prefix <key prefix>] [--duration <s>] [--interval-ms <ms>] " +
+        "[--refresh-ahead <s>] [--minimum-lifetime <s>] [--session-name <name>]";
+
+    public static FleetNodeArguments Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Expected '--name value' pairs; got '{args[i]}'. {Usage}");
+            }
+
+            values[args[i][2..]] = args[i + 1];
+        }
+
+        string? Get(string name) => values.Remove(name, out var value) ? value : null;
+        TimeSpan Seconds(string name, double fallback) => TimeSpan.FromSeconds(Get(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback);
+
+        var parsed = new FleetNodeArguments(
+            Get("sts") ?? throw new ArgumentException("--sts is required. " + Usage),
+            Get("redis"),
+            Get("key-ring") ?? Path.Combine(Path.GetTempPath(), "credentialkit-fleet-keys"),
+            Get("prefix") ?? "credentialkit:",
+            Seconds("duration", 60),
+            TimeSpan.FromMilliseconds(Get("interval-ms") is { } ms ? double.Parse(ms, CultureInfo.InvariantCulture) : 50),
+            Seconds("refresh-ahead", 10),
+            Seconds("minimum-lifetime", 2),
+            Get("session-name") ?? "fleet");
+        if (values.Count > 0)
+        {
+            throw new ArgumentException($"Unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}. {Usage}");
+        }
+
+        return parsed;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using CredentialKit;
+using CredentialKit.LocalSts;
+using CredentialKit.Redis;
+using CredentialKit.Redis.FleetNode;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+
+// One process of a test fleet: a two-hop chain (demo user → hub → reports) over a SessionCache whose SharedStore is
+// Redis (or none, without --redis), asked for credentials every --interval-ms for --duration. It prints "ready" once the
+// chain holds credentials, then one JSON summary line; the exit code is 0 only if every call got credentials that lived
+// at least --minimum-lifetime. Meant to be started (several at once) by the multi-process test and the fleet-redis bench.
+FleetNodeArguments arguments;
+try
+{
+    arguments = FleetNodeArguments.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+var time = TimeProvider.System;
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+
+// The fleet shares one key ring: here a directory every node of the test reads.
+var services = new ServiceCollection();
+services.AddDataProtection().SetApplicationName("credentialkit-fleet").PersistKeysToFileSystem(new DirectoryInfo(arguments.KeyRingDirectory));
+await using var container = services.BuildServiceProvider();
+
+await using var store = arguments.Redis is null ? null : new RedisSharedSessionStore(new RedisSharedSessionStoreOptions
+{
+    Configuration = arguments.Redis,
+    DataProtectionProvider = container.GetRequiredService<IDataProtectionProvider>(),
+    KeyPrefix = arguments.KeyPrefix,
+    TimeProvider = time,
+});
+await using var cache = new SessionCache(new SessionCacheOptions { TimeProvider = time, SharedStore = store });
+
+var options = new CredentialProfileOptions
+{
+    Source = { Type = SourceCredentialsType.Static, AccessKeyId = LocalStsDemo.AccessKeyId, SecretAccessKey = LocalStsDemo.SecretAccessKey },
+    Roles =
+    {
+        new AssumeRoleOptions { RoleArn = LocalStsDemo.HubRoleArn, RoleSessionName = arguments.RoleSessionName },
+        new AssumeRoleOptions { RoleArn = LocalStsDemo.ReportsRoleArn, RoleSessionName = arguments.RoleSessionName, ExternalId = LocalStsDemo.ReportsExternalId },
+    },
+    Sts = { ServiceUrl = arguments.StsEndpoint, AuthenticationRegion = "us-east-1" },
+    Refresh = { RefreshAhead = arguments.RefreshAhead, MinimumLifetime = arguments.MinimumLifetime },
+};
+await using var provider = CredentialProvider.Create(options, cache, profileName: "fleet");
+
+long calls = 0, failures = 0, belowMinimum = 0;
+string? lastError = null;
+await provider.GetCredentialsAsync(stop.Token);
+Console.WriteLine("ready");
+
+var started = time.GetTimestamp();
+while (!stop.IsCancellationRequested && time.GetElapsedTime(started) < arguments.Duration)
+{
+    try
+    {
+        var credentials = await provider.GetCredentialsAsync(stop.Token);
+        calls++;
+        if (credentials.RemainingLifetime(time.GetUtcNow()) < arguments.MinimumLifetime)
+        {
+            belowMinimum++;
+        }
+    }
+    catch (CredentialRefreshException ex)
+    {
+        failures++;
+        lastError = ex.ErrorCode ?? ex.GetType().Name;
+    }
+
+    try
+    {
+        await Task.Delay(arguments.Interval, time, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        break;
+    }
+}
+
+var status = provider.GetStatus();
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    calls,
+    failures,
+    belowMinimum,
+    lastError,
+    refreshes = status.RefreshCount,
+    store = store?.GetStatus().State ?? "none",
+}));
+return failures == 0 && belowMinimum == 0 ? 0 : 1;
