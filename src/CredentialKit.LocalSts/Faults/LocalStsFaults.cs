@@ -105,6 +105,15 @@ public sealed class LocalStsFaults
         }
     }
 
+    /// <summary>Drops every scripted fault not yet consumed (outages and the rate limit stay).</summary>
+    public void ClearScripts()
+    {
+        lock (_gate)
+        {
+            _scripts.Clear();
+        }
+    }
+
     /// <summary>Clears scripts, outages and the rate limit.</summary>
     public void Reset()
     {

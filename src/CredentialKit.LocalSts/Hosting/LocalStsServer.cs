@@ -1,4 +1,5 @@
 using System.Net;
+using CredentialKit.LocalSts.Control;
 using CredentialKit.LocalSts.Hosting;
 using CredentialKit.LocalSts.Model;
 using CredentialKit.LocalSts.Operations;
@@ -15,19 +16,21 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CredentialKit.LocalSts;
 
 /// <summary>
-/// A loopback AWS STS emulator on Kestrel (127.0.0.1 only). Point the real SDK at <see cref="Endpoint"/>:
+/// An AWS STS emulator on Kestrel (127.0.0.1 unless <see cref="LocalStsOptions.ListenAddress"/> says otherwise), with an HTTP
+/// control API under <c>/_localsts/</c> on the same port. Point the real SDK at <see cref="Endpoint"/>:
 /// <c>new AmazonSecurityTokenServiceConfig { ServiceURL = server.Endpoint.ToString(), AuthenticationRegion = "us-east-1" }</c>.
 /// </summary>
 /// <remarks>
 /// Issue times, expirations, <c>ExpiredToken</c> checks, TOTP, rate limiting and delay faults all use the <see cref="TimeProvider"/>
-/// given to the constructor, so a test can share one manual clock with the client library.
+/// given to the constructor (plus <see cref="ClockOffset"/>), so a test can share one manual clock with the client library. Such a
+/// test sets <see cref="LocalStsOptions.MaxRequestSkew"/> to <see langword="null"/>: the SDK signs with the machine's clock.
 /// Packed size is an estimate: <c>ceil(100 × (policy + policy ARN + tag key/value characters) / PackedPolicyBudget)</c>.
 /// </remarks>
 public sealed class LocalStsServer : IAsyncDisposable
 {
-    private readonly TimeProvider _time;
+    private readonly ClockOffsetTimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
-    private readonly SessionStore _sessions = new();
+    private readonly SessionStore _sessions;
     private readonly CancellationTokenSource _stopping = new();
     private readonly StsState _state;
     private WebApplication? _app;
@@ -45,11 +48,12 @@ public sealed class LocalStsServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _time = timeProvider ?? TimeProvider.System;
+        _time = new ClockOffsetTimeProvider(timeProvider ?? TimeProvider.System);
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _sessions = new SessionStore(_time, options.RetainExpiredSessions);
         _state = new StsState(new IdentityStore(options.Accounts), _sessions, options, _time);
         Faults = new LocalStsFaults(_time, options.RateLimit);
-        Journal = new LocalStsJournal();
+        Journal = new LocalStsJournal(options.JournalCapacity);
     }
 
     /// <summary>The options the server was created with.</summary>
@@ -60,6 +64,18 @@ public sealed class LocalStsServer : IAsyncDisposable
 
     /// <summary>The request journal.</summary>
     public LocalStsJournal Journal { get; }
+
+    /// <summary>How far the server's clock runs ahead of (negative: behind) the <see cref="TimeProvider"/> it was given. Lets a test
+    /// play an STS whose clock is skewed against the client's, or age every session without waiting.</summary>
+    /// <value>Default zero.</value>
+    public TimeSpan ClockOffset
+    {
+        get => _time.Offset;
+        set => _time.Offset = value;
+    }
+
+    /// <summary>The server's current time: its clock plus <see cref="ClockOffset"/>.</summary>
+    public DateTimeOffset Now => _time.GetUtcNow();
 
     /// <summary>The base URL, for example <c>http://127.0.0.1:54321/</c>.</summary>
     /// <exception cref="InvalidOperationException">The server has not been started.</exception>
@@ -87,10 +103,12 @@ public sealed class LocalStsServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Binds Kestrel to 127.0.0.1 on <see cref="LocalStsOptions.Port"/> (0: any free port) and starts serving.</summary>
+    /// <summary>Binds Kestrel to <see cref="LocalStsOptions.ListenAddress"/> on <see cref="LocalStsOptions.Port"/> (0: any free port)
+    /// and starts serving.</summary>
     /// <param name="cancellationToken">Cancels start-up.</param>
     /// <returns>A task that completes when the server listens.</returns>
     /// <exception cref="InvalidOperationException">The server was already started.</exception>
+    /// <exception cref="IOException">The address is already in use (Kestrel's bind failure, with the address in its message).</exception>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -104,7 +122,11 @@ public sealed class LocalStsServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, Options.Port);
+            k.Listen(IPAddress.Parse(Options.ListenAddress), Options.Port);
+
+            // The STS handler reads bodies itself, bounded by MaxRequestBodySize, and answers an oversized one in STS's error
+            // shape; Kestrel's own limit would answer first with an empty 413.
+            k.Limits.MaxRequestBodySize = null;
         });
         builder.Services.AddSingleton(_loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
@@ -122,7 +144,10 @@ public sealed class LocalStsServer : IAsyncDisposable
         var logger = _loggerFactory.CreateLogger("CredentialKit.LocalSts");
         var handler = new StsRequestHandler(
             _state, new SigV4Verifier(_state.Identities, _sessions, Options, _time), operations, Faults, Journal, logger, _stopping.Token);
-        app.Run(handler.HandleAsync);
+        var control = new ControlApiHandler(this);
+        app.Run(context => Options.EnableControlApi && ControlApiHandler.IsControlPath(context.Request.Path)
+            ? control.HandleAsync(context)
+            : handler.HandleAsync(context));
 
         _app = app;
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -140,9 +165,30 @@ public sealed class LocalStsServer : IAsyncDisposable
         return _sessions.Find(accessKeyId);
     }
 
-    /// <summary>All sessions issued so far, oldest first.</summary>
+    /// <summary>The sessions the server holds, oldest first. Expired sessions are dropped about once a minute of server time
+    /// (requests signed with them still get <c>ExpiredToken</c>) unless <see cref="LocalStsOptions.RetainExpiredSessions"/>.</summary>
     /// <returns>The sessions.</returns>
     public IReadOnlyList<LocalStsSession> GetSessions() => _sessions.All;
+
+    /// <summary>Makes the session issued with <paramref name="accessKeyId"/> expire now: requests signed with it get
+    /// <c>ExpiredToken</c> from then on.</summary>
+    /// <param name="accessKeyId">A temporary access key id returned by the emulator.</param>
+    /// <returns><see langword="false"/> when the server holds no such session.</returns>
+    public bool ExpireSession(string accessKeyId)
+    {
+        ArgumentNullException.ThrowIfNull(accessKeyId);
+        return _sessions.Find(accessKeyId) is { } session && _sessions.Replace(session.ExpiredAt(_time.GetUtcNow()));
+    }
+
+    /// <summary>Back to a fresh start: clears faults, outages and the rate limit, the journal and every issued session, and sets
+    /// <see cref="ClockOffset"/> to zero. The identity model stays.</summary>
+    public void Reset()
+    {
+        Faults.Reset();
+        Journal.Clear();
+        _sessions.Clear();
+        _time.Offset = TimeSpan.Zero;
+    }
 
     /// <summary>Stops listening, cancels pending delayed or hanging requests, and releases Kestrel.</summary>
     /// <returns>A task that completes when the server has stopped.</returns>

@@ -20,20 +20,36 @@ internal sealed class StsRequestHandler(
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, serverStopping);
         var ct = cts.Token;
 
-        var body = await ReadBodyAsync(context.Request, ct).ConfigureAwait(false);
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/";
         var q = raw.IndexOf('?', StringComparison.Ordinal);
         var rawPath = q < 0 ? raw : raw[..q];
         var rawQuery = q < 0 ? string.Empty : raw[(q + 1)..];
-        var parameters = QueryParameters.Parse(HttpMethods.IsPost(context.Request.Method) ? Encoding.UTF8.GetString(body) : rawQuery);
-        var action = parameters.Get("Action") ?? string.Empty;
 
+        // The query string is read for every method (a POST may carry parameters there too); the body only once it is known
+        // to be small enough, inside the try, so a refused body still gets an ErrorResponse, a request id and a journal entry.
+        var parameters = QueryParameters.Parse(rawQuery);
+        var action = parameters.Get("Action") ?? string.Empty;
+        var body = Array.Empty<byte>();
         Caller? caller = null;
         LocalStsSession? issued = null;
         var outcome = LocalStsJournal.SuccessOutcome;
         var status = 200;
         try
         {
+            if (!HttpMethods.IsPost(context.Request.Method) && !HttpMethods.IsGet(context.Request.Method))
+            {
+                context.Response.Headers.Allow = "GET, POST";
+                throw new StsException(StsErrorCodes.MethodNotAllowed,
+                    $"The HTTP method {context.Request.Method} is not allowed; STS accepts GET and POST.", 405);
+            }
+
+            if (HttpMethods.IsPost(context.Request.Method))
+            {
+                body = await ReadBodyAsync(context.Request, state.Options.MaxRequestBodySize, ct).ConfigureAwait(false);
+                parameters = parameters.With(QueryParameters.Parse(Encoding.UTF8.GetString(body)));
+                action = parameters.Get("Action") ?? string.Empty;
+            }
+
             if (faults.Next(action) is { } fault)
             {
                 Log.FaultInjected(logger, fault.Kind, fault.Code, action);
@@ -118,12 +134,47 @@ internal sealed class StsRequestHandler(
         return parts is { Length: > 4 } ? parts[4] : null;
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    // STS requests are small: refuse a declared length over the cap without reading, and stop reading an undeclared one
+    // (chunked) as soon as it passes the cap, so a client cannot make the emulator buffer more than MaxRequestBodySize.
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
-        return buffer.ToArray();
+        if (request.ContentLength is { } declared && declared > maxBytes)
+        {
+            throw TooLarge(maxBytes);
+        }
+
+        var buffer = new byte[Math.Min(maxBytes + 1, (int)(request.ContentLength ?? 16 * 1024) + 1)];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (length > maxBytes)
+                {
+                    throw TooLarge(maxBytes);
+                }
+
+                Array.Resize(ref buffer, Math.Min(maxBytes + 1, buffer.Length * 2));
+            }
+
+            var read = await request.Body.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            length += read;
+            if (length > maxBytes)
+            {
+                throw TooLarge(maxBytes);
+            }
+        }
+
+        return length == buffer.Length ? buffer : buffer[..length];
     }
+
+    private static StsException TooLarge(int maxBytes) =>
+        new(StsErrorCodes.RequestEntityTooLarge, $"The request body is larger than the {maxBytes} bytes this endpoint accepts.", 413);
 
     private static async Task WriteAsync(HttpContext context, int status, string requestId, string body, CancellationToken ct)
     {

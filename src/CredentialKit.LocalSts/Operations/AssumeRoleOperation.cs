@@ -23,7 +23,12 @@ internal sealed class AssumeRoleOperation(StsState state) : IStsOperation
         var externalId = v.String(p.Get("ExternalId"), "externalId", false, 2, 1224, ParameterValidator.ExternalIdPattern().IsMatch, ParameterValidator.ExternalIdPatternText);
         var serial = v.String(p.Get("SerialNumber"), "serialNumber", false, 9, 256, ParameterValidator.SerialPattern().IsMatch, ParameterValidator.SerialPatternText);
         var tokenCode = v.String(p.Get("TokenCode"), "tokenCode", false, 6, 6, ParameterValidator.TokenCodePattern().IsMatch, ParameterValidator.TokenCodePatternText, sensitive: true);
-        var sourceIdentity = v.String(p.Get("SourceIdentity"), "sourceIdentity", false, 2, 64, ParameterValidator.NamePattern().IsMatch, ParameterValidator.NamePatternText);
+        // The reserved prefix is reported as such: the pattern (no ':') would otherwise always answer first.
+        var requestedSourceIdentity = p.Get("SourceIdentity");
+        var reservedSourceIdentity = requestedSourceIdentity?.StartsWith("aws:", StringComparison.OrdinalIgnoreCase) == true;
+        var sourceIdentity = reservedSourceIdentity
+            ? requestedSourceIdentity
+            : v.String(requestedSourceIdentity, "sourceIdentity", false, 2, 64, ParameterValidator.NamePattern().IsMatch, ParameterValidator.NamePatternText);
         var contexts = p.GetStructList("ProvidedContexts");
         for (var i = 0; i < contexts.Count; i++)
         {
@@ -34,9 +39,9 @@ internal sealed class AssumeRoleOperation(StsState state) : IStsOperation
         v.ListMax(contexts, "providedContexts", 5, _ => "ProvidedContext");
         v.ThrowIfAny();
 
-        if (sourceIdentity is not null && sourceIdentity.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+        if (reservedSourceIdentity)
         {
-            throw StsException.Validation("SourceIdentity cannot begin with the reserved prefix 'aws:'.");
+            throw StsException.Validation(StsErrorCodes.SourceIdentityPrefixMessage);
         }
 
         RoleArns.EnsureValid(roleArn!);
@@ -61,6 +66,13 @@ internal sealed class AssumeRoleOperation(StsState state) : IStsOperation
         if (role.RequireMfa && !mfa)
         {
             throw denied;
+        }
+
+        // A source identity persists through role chaining and cannot be changed (IAM user guide, "Monitor and control actions
+        // taken with assumed roles"); AWS refuses the request as a source-identity permission failure.
+        if (caller.Session?.SourceIdentity is { } inherited && sourceIdentity is not null && !string.Equals(inherited, sourceIdentity, StringComparison.Ordinal))
+        {
+            throw StsException.AccessDenied($"User: {caller.Arn} is not authorized to perform: sts:SetSourceIdentity on resource: {roleArn}");
         }
 
         var lifetime = CommonParameters.RoleDuration(duration, role, chaining: caller.IsRoleSession);

@@ -15,6 +15,8 @@ internal static class CommonParameters
             arns.Add(v.Arn(entries[i].GetValueOrDefault("arn"), $"policyArns.{i + 1}.member.arn", required: true) ?? string.Empty);
         }
 
+        v.ListMax(arns, "policyArns", LocalStsDefaults.MaxPolicyArns, a => $"PolicyDescriptorType(Arn={a})");
+
         return arns;
     }
 

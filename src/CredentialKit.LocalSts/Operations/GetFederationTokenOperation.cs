@@ -37,7 +37,7 @@ internal sealed class GetFederationTokenOperation(StsState state) : IStsOperatio
         {
             AccessKeyId = x.Ak,
             SecretAccessKey = SessionStore.NewSecret(),
-            SessionToken = SessionStore.NewSessionToken(),
+            SessionToken = x.Token,
             IssuedAt = x.Now,
             Expiration = x.Exp,
             Kind = LocalStsSessionKind.FederatedUser,

@@ -31,7 +31,7 @@ internal sealed class GetSessionTokenOperation(StsState state) : IStsOperation
         {
             AccessKeyId = x.Ak,
             SecretAccessKey = SessionStore.NewSecret(),
-            SessionToken = SessionStore.NewSessionToken(),
+            SessionToken = x.Token,
             IssuedAt = x.Now,
             Expiration = x.Exp,
             Kind = LocalStsSessionKind.SessionToken,

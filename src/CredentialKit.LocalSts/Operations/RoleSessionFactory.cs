@@ -22,7 +22,7 @@ internal static class RoleSessionFactory
         {
             AccessKeyId = x.Ak,
             SecretAccessKey = SessionStore.NewSecret(),
-            SessionToken = SessionStore.NewSessionToken(),
+            SessionToken = x.Token,
             IssuedAt = x.Now,
             Expiration = x.Exp,
             Kind = LocalStsSessionKind.AssumedRole,

@@ -35,9 +35,15 @@ internal static class SessionTagRules
         return [.. keys];
     }
 
-    /// <summary>Duplicate keys (case-insensitive) and transitive keys that are not among the request's tags.</summary>
+    /// <summary>Reserved <c>aws:</c> keys, duplicate keys (case-insensitive) and transitive keys that are not among the request's tags.</summary>
     public static void CheckRequestRules(IReadOnlyList<KeyValuePair<string, string>> tags, IReadOnlyList<string> transitiveKeys)
     {
+        // IAM's tag rules apply to session tags: the aws: prefix is reserved for AWS's own keys.
+        if (tags.Any(t => t.Key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw StsException.InvalidParameter(StsErrorCodes.ReservedTagKeyMessage);
+        }
+
         if (tags.Select(t => t.Key).Distinct(StringComparer.OrdinalIgnoreCase).Count() != tags.Count)
         {
             throw StsException.InvalidParameter(StsErrorCodes.DuplicateTagKeysMessage);

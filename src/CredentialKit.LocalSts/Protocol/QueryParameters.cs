@@ -25,6 +25,23 @@ internal sealed class QueryParameters
         return new QueryParameters(values);
     }
 
+    /// <summary>These parameters overlaid with <paramref name="overrides"/> (a POST body over its query string).</summary>
+    public QueryParameters With(QueryParameters overrides)
+    {
+        if (overrides._values.Count == 0)
+        {
+            return this;
+        }
+
+        var merged = new Dictionary<string, string>(_values, StringComparer.Ordinal);
+        foreach (var (name, value) in overrides._values)
+        {
+            merged[name] = value;
+        }
+
+        return new QueryParameters(merged);
+    }
+
     public string? Get(string name) => _values.TryGetValue(name, out var v) ? v : null;
 
     /// <summary>A scalar list <c>Name.member.N</c>, ordered by N (indices may be non-contiguous). An empty <c>Name=</c> is an empty list.</summary>

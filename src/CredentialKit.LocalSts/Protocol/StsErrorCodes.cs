@@ -22,6 +22,8 @@ internal static class StsErrorCodes
     public const string InvalidIdentityToken = "InvalidIdentityToken";
     public const string PackedPolicyTooLarge = "PackedPolicyTooLarge";
     public const string MalformedPolicyDocument = "MalformedPolicyDocument";
+    public const string RequestEntityTooLarge = "RequestEntityTooLarge";
+    public const string MethodNotAllowed = "MethodNotAllowed";
 
     public const string ChainingLimitMessage = "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.";
     public const string MaxSessionDurationMessage = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.";
@@ -33,8 +35,11 @@ internal static class StsErrorCodes
     public const string SignatureDoesNotMatchMessage = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
     public const string MissingAuthenticationTokenMessage = "Request is missing Authentication Token";
     public const string RateExceededMessage = "Rate exceeded";
-    public const string InvalidMfaCodeMessage = "MultiFactorAuthentication failed with invalid MFA one time pass code. ";
+    public const string InvalidMfaCodeMessage = "MultiFactorAuthentication failed with invalid MFA one time pass code.";
     public const string MalformedPolicyMessage = "The policy is not in the valid JSON format.";
+    public const string PresignedExpiredMessage = "Request has expired.";
+    public const string ReservedTagKeyMessage = "Tag keys that begin with the reserved prefix 'aws:' cannot be set.";
+    public const string SourceIdentityPrefixMessage = "SourceIdentity cannot begin with the reserved prefix 'aws:'.";
 
     public static bool IsRetryableStatus(int status) => status >= 500;
 }

@@ -59,4 +59,25 @@ public sealed class LocalStsSession
     /// <param name="now">The instant to test.</param>
     /// <returns><see langword="true"/> when <paramref name="now"/> is at or after <see cref="Expiration"/>.</returns>
     public bool IsExpiredAt(DateTimeOffset now) => now >= Expiration;
+
+    internal LocalStsSession ExpiredAt(DateTimeOffset now) => new()
+    {
+        AccessKeyId = AccessKeyId,
+        SecretAccessKey = SecretAccessKey,
+        SessionToken = SessionToken,
+        IssuedAt = IssuedAt,
+        Expiration = now < Expiration ? now : Expiration,
+        Kind = Kind,
+        Operation = Operation,
+        AccountId = AccountId,
+        Arn = Arn,
+        UserId = UserId,
+        RoleArn = RoleArn,
+        RoleSessionName = RoleSessionName,
+        SourceIdentity = SourceIdentity,
+        Tags = Tags,
+        TransitiveTagKeys = TransitiveTagKeys,
+        MfaAuthenticated = MfaAuthenticated,
+        SourceAccessKeyId = SourceAccessKeyId,
+    };
 }

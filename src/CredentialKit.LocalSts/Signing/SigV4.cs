@@ -35,9 +35,9 @@ internal static class SigV4
         return Hmac(kService, "aws4_request");
     }
 
-    public static string Signature(byte[] signingKey, string stringToSign) => Convert.ToHexStringLower(Hmac(signingKey, stringToSign));
+    public static string Signature(byte[] signingKey, string stringToSign) => Convert.ToHexString(Hmac(signingKey, stringToSign)).ToLowerInvariant();
 
-    public static string HexSha256(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+    public static string HexSha256(ReadOnlySpan<byte> data) => Convert.ToHexString(SHA256.HashData(data)).ToLowerInvariant();
 
     /// <summary>Header value canonicalisation: trim, collapse runs of spaces.</summary>
     public static string CanonicalHeaderValue(string value)

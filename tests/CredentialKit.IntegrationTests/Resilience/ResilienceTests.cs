@@ -281,7 +281,8 @@ public sealed class ResilienceTests
     [Fact]
     public async Task Logs_ResilienceScenarioOnChain_ContainNoSecretKeyOrSessionToken()
     {
-        await using var h = await StartAsync();
+        // Every session ever issued is searched for below, so LocalSts keeps the expired ones too.
+        await using var h = await StartAsync(o => o.RetainExpiredSessions = true);
         var options = h.Profile(Hub(), Reports());
         options.Refresh.BackgroundRefresh = false;
         options.Refresh.MaxRetryAttempts = 1;

@@ -35,6 +35,7 @@ public sealed class LocalStsServerTests
         const string json = """
             {
               "sessionLifetimeOverride": "00:00:20",
+              "maxRequestSkew": null,
               "accounts": [
                 {
                   "accountId": "999988887777",

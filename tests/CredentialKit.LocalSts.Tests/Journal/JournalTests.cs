@@ -78,4 +78,34 @@ public sealed class JournalTests
         Assert.Empty(server.Journal.Snapshot());
         Assert.Equal(0, server.Journal.Count("GetCallerIdentity"));
     }
+
+    [Fact]
+    public async Task Snapshot_MoreRequestsThanCapacity_KeepsTheNewestInOrder()
+    {
+        var (server, _) = await Sts.StartDemoAsync(o => o.JournalCapacity = 3);
+        await using var _ = server;
+        using var client = Sts.Client(server);
+        for (var i = 0; i < 5; i++)
+        {
+            await client.AssumeRoleAsync(new AssumeRoleRequest { RoleArn = LocalStsDemo.HubRoleArn, RoleSessionName = "s" + i });
+        }
+
+        var names = server.Journal.Snapshot().Select(e => e.Parameters["RoleSessionName"]).ToList();
+
+        Assert.Equal(["s2", "s3", "s4"], names);
+        Assert.Equal(3, server.Journal.Capacity);
+        Assert.Equal(2, server.Journal.DroppedCount);
+        Assert.Equal(3, server.Journal.Count());
+    }
+
+    [Fact]
+    public void Constructor_JournalCapacityZero_ThrowsNamingTheSetting()
+    {
+        var options = LocalStsOptions.CreateDemo();
+        options.JournalCapacity = 0;
+
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new LocalStsServer(options));
+
+        Assert.Equal(nameof(LocalStsOptions.JournalCapacity), ex.ParamName);
+    }
 }

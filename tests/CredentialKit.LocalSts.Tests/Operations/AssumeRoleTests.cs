@@ -231,7 +231,7 @@ public sealed class AssumeRoleTests
         var ex = await FailsAsync(server, new AssumeRoleRequest { RoleArn = LocalStsDemo.MfaRoleArn, RoleSessionName = "app", SerialNumber = LocalStsDemo.MfaSerialNumber, TokenCode = "000000" });
 
         Assert.Equal("AccessDenied", ex.ErrorCode);
-        Assert.Equal("MultiFactorAuthentication failed with invalid MFA one time pass code. ", ex.Message);
+        Assert.Equal("MultiFactorAuthentication failed with invalid MFA one time pass code.", ex.Message);
     }
 
     [Fact]
