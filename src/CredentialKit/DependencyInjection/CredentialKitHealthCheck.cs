@@ -12,7 +12,7 @@ namespace CredentialKit;
 /// <remarks>
 /// <see cref="HealthCheckResult.Data"/> holds, per profile, <c>&lt;profile&gt;:state</c>,
 /// <c>&lt;profile&gt;:remainingLifetimeSeconds</c> (while a session is held) and <c>&lt;profile&gt;:lastErrorCode</c>
-/// (after a failure): never a key, a secret or a token. Reading the status makes no STS call.
+/// (after a failure), and <c>&lt;profile&gt;:clockSkewSeconds</c> (STS's clock minus the local one, when measured): never a key, a secret or a token. Reading the status makes no STS call.
 /// </remarks>
 internal sealed class CredentialKitHealthCheck(ICredentialProviderFactory factory) : IHealthCheck
 {
@@ -40,6 +40,11 @@ internal sealed class CredentialKitHealthCheck(ICredentialProviderFactory factor
             if (status.RemainingLifetime is { } remaining)
             {
                 data[$"{name}:remainingLifetimeSeconds"] = (long)Math.Max(0, Math.Floor(remaining.TotalSeconds));
+            }
+
+            if (status.ClockSkew is { } skew)
+            {
+                data[$"{name}:clockSkewSeconds"] = Math.Round(skew.TotalSeconds, 1);
             }
 
             if (status.LastErrorCode is { } code)
