@@ -32,6 +32,7 @@ internal sealed class RefreshingSession : IDisposable
     private DateTimeOffset? _retryAt;
     private int _consecutiveFailures;
     private int _handles;
+    private int _deferredTimerCallbacks;
     private long _refreshCount;
     private string? _lastErrorCode;
 
@@ -56,6 +57,9 @@ internal sealed class RefreshingSession : IDisposable
     public string? ProfileName { get; }
 
     public string RoleArn => _fetcher.RoleArn;
+
+    /// <summary>Gets the hop whose session signs this session's STS calls, if any (tests walk chains with it).</summary>
+    internal ChainedCredentialProvider? Parent => _fetcher.Parent;
 
     /// <summary>Gets the credentials currently held (possibly no longer usable), for status and gauges.</summary>
     public SessionCredentials? CurrentCredentials => _snapshot?.Credentials;
@@ -202,17 +206,24 @@ internal sealed class RefreshingSession : IDisposable
     }
 
     /// <summary>Completes when no refresh is in flight (whatever its outcome); lets tests wait for background refreshes.</summary>
-    internal Task WhenIdleAsync()
+    internal async Task WhenIdleAsync()
     {
+        // A timer callback deferred to the thread pool (see OnTimer) is about to start a refresh: wait for it first.
+        while (Volatile.Read(ref _deferredTimerCallbacks) > 0)
+        {
+            await Task.Yield();
+        }
+
         Task? inflight;
         lock (_gate)
         {
             inflight = _inflight?.Task;
         }
 
-        return inflight is null
-            ? Task.CompletedTask
-            : inflight.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (inflight is not null)
+        {
+            await inflight.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Marks the session as dropped by the cache: no more background refreshes; current waiters still complete.</summary>
@@ -570,7 +581,21 @@ internal sealed class RefreshingSession : IDisposable
         {
             // Some clocks (FakeTimeProvider) fire a timer that is due at once inside Change, on this thread, while
             // ArmTimer holds the lock: run it after the transition completes instead of in the middle of it.
-            ThreadPool.UnsafeQueueUserWorkItem(static session => session.OnTimer(), this, preferLocal: false);
+            Interlocked.Increment(ref _deferredTimerCallbacks);
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static session =>
+                {
+                    try
+                    {
+                        session.OnTimer();
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref session._deferredTimerCallbacks);
+                    }
+                },
+                this,
+                preferLocal: false);
             return;
         }
 
