@@ -7,8 +7,8 @@ internal sealed class RefreshSchedule(RefreshSettings settings, Func<double> ran
     /// Plans a new session on the local clock, from the expiry <paramref name="timing"/> measured on STS's clock.
     /// The refresh-ahead window is <see cref="RefreshSettings.RefreshAhead"/> (or 25 % of the lifetime, clamped to
     /// [1 min, 60 min]) but never more than half the session's own lifetime; the refresh moment falls uniformly in the
-    /// first <see cref="RefreshSettings.JitterFraction"/> of that window, and never after the session drops below its
-    /// minimum lifetime.
+    /// first <see cref="RefreshSettings.JitterFraction"/> of the part of that window before the minimum-lifetime point,
+    /// and never after the session drops below its minimum lifetime.
     /// </summary>
     public SessionSnapshot Plan(SessionCredentials credentials, SessionTiming timing, DateTimeOffset now)
     {
@@ -17,7 +17,10 @@ internal sealed class RefreshSchedule(RefreshSettings settings, Func<double> ran
         var ahead = RefreshDefaults.RefreshWindow(settings.RefreshAhead, lifetime);
         var usableUntil = expiresAt - settings.MinimumLifetime;
         var windowStart = expiresAt - ahead;
-        var jitter = TimeSpan.FromTicks((long)(ahead.Ticks * settings.JitterFraction * random()));
+        // Jitter spreads the refresh over the part of the window before the minimum-lifetime point, so the latest
+        // refresh moment still leaves the rest of that part for a late timer, a slow STS call and its retries.
+        var spread = ahead - settings.MinimumLifetime;
+        var jitter = spread <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromTicks((long)(spread.Ticks * settings.JitterFraction * random()));
         var refreshAt = windowStart + jitter;
         if (refreshAt > usableUntil)
         {

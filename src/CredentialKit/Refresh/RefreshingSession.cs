@@ -58,6 +58,18 @@ internal sealed class RefreshingSession : IDisposable
 
     public string RoleArn => _fetcher.RoleArn;
 
+    /// <summary>Describes the current plan (instants on the local clock), for test failure messages; no secret.</summary>
+    internal string DescribeSchedule()
+    {
+        lock (_gate)
+        {
+            var snapshot = _snapshot;
+            return $"now {TimeProvider.GetUtcNow():O}, refreshAt {snapshot?.RefreshAt:O}, usableUntil {snapshot?.UsableUntil:O}, " +
+                $"expiresAt {snapshot?.ExpiresAt:O}, skew {snapshot?.Skew}, inflight {_inflight is not null}, handles {_handles}, " +
+                $"retryAt {_retryAt:O}, failures {_consecutiveFailures}, refreshes {_refreshCount}, timer {_timer is not null}";
+        }
+    }
+
     /// <summary>Gets the hop whose session signs this session's STS calls, if any (tests walk chains with it).</summary>
     internal ChainedCredentialProvider? Parent => _fetcher.Parent;
 

@@ -25,6 +25,9 @@ public sealed class AdversarialFixture
 
     public double RandomValue { get; set; }
 
+    /// <summary>Gets or sets the jitter source; <see langword="null"/> means always <see cref="RandomValue"/>.</summary>
+    public Func<double>? JitterSource { get; set; }
+
     public static CredentialProfileOptions Profile(params string[] roleArns)
     {
         var options = ProviderFixture.Profile(roleArns);
@@ -37,7 +40,7 @@ public sealed class AdversarialFixture
         TimeProvider = Local,
         LoggerFactory = Logs,
         StsClientFactory = Sts,
-        Random = () => RandomValue,
+        Random = JitterSource ?? (() => RandomValue),
         SizeLimit = sizeLimit,
     };
 
