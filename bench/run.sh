@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 project=bench/CredentialKit.Benchmarks
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
-  suites=(hotpath contention storm e2e fleet soak)
+  suites=(hotpath contention storm e2e fleet soak idle)
 fi
 
 dotnet build "$project" -c Release -nologo -v quiet || exit 1
@@ -19,7 +19,8 @@ for suite in "${suites[@]}"; do
     storm) args=(--callers 10000 --rounds 5) ;;
     fleet) args=(--processes 10000 --hours 24 --start-window-seconds 60 --samples 100000 --jitter 0.5,0) ;;
     soak)  args=(--cycles 1000000) ;;
-    *) echo "unknown suite: $suite (hotpath|contention|storm|e2e|fleet|soak)" >&2; exit 2 ;;
+    idle)  args=(--hops 4 --cycles 20 --lifetime-seconds 8) ;;
+    *) echo "unknown suite: $suite (hotpath|contention|storm|e2e|fleet|soak|idle)" >&2; exit 2 ;;
   esac
   echo "=== $suite ==="
   # Other work on the machine distorts every number below; the load average says how much there was.

@@ -5,6 +5,7 @@ using CredentialKit.Benchmarks.EndToEnd;
 using CredentialKit.Benchmarks.Fleet;
 using CredentialKit.Benchmarks.HotPath;
 using CredentialKit.Benchmarks.Infrastructure;
+using CredentialKit.Benchmarks.RealClock;
 using CredentialKit.Benchmarks.Soak;
 using CredentialKit.Benchmarks.Storm;
 
@@ -12,7 +13,7 @@ namespace CredentialKit.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/CredentialKit.Benchmarks -- &lt;suite&gt; [options]</c> with suite
-/// <c>hotpath|contention|storm|e2e|fleet|soak|all</c>. BenchmarkDotNet suites pass the remaining arguments to
+/// <c>hotpath|contention|storm|e2e|fleet|soak|idle|all</c>. BenchmarkDotNet suites pass the remaining arguments to
 /// <see cref="BenchmarkSwitcher"/> (<c>--filter</c>, …); the console suites take the options listed in <see cref="Usage"/>.
 /// </summary>
 internal static class Program
@@ -23,6 +24,7 @@ internal static class Program
           storm   [--callers 10000] [--rounds 5]
           fleet   [--processes 10000] [--hours 24] [--start-window-seconds 60] [--samples 100000] [--seed 1] [--jitter 0.5,0]
           soak    [--cycles 1000000]
+          idle    [--hops 4] [--cycles 20] [--lifetime-seconds 8] [--skew-seconds 0]   real clock, idle providers
           all     every suite with its defaults
         """;
 
@@ -47,6 +49,7 @@ internal static class Program
                 "storm" => await RefreshStorm.RunAsync(Int(rest, "--callers", 10_000), Int(rest, "--rounds", 5)),
                 "fleet" => await RunFleetAsync(rest),
                 "soak" => await SoakTest.RunAsync(Int(rest, "--cycles", 1_000_000)),
+                "idle" => await RealClockIdleRun.RunAsync(Int(rest, "--hops", 4), Int(rest, "--cycles", 20), Int(rest, "--lifetime-seconds", 8), Int(rest, "--skew-seconds", 0)),
                 "all" => await RunAllAsync(),
                 _ => Fail($"unknown suite '{args[0]}'"),
             };
@@ -66,6 +69,7 @@ internal static class Program
         status |= RunBenchmarks<EndToEndBenchmarks>([]);
         status |= await RunFleetAsync([]);
         status |= await SoakTest.RunAsync(1_000_000);
+        status |= await RealClockIdleRun.RunAsync(4, 20, 8, 0);
         return status;
     }
 
