@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 project=bench/CredentialKit.Benchmarks
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
-  suites=(hotpath contention storm e2e fleet soak syncpath syncpath-noboost abuse)
+  suites=(hotpath contention storm e2e fleet soak syncpath syncpath-noboost abuse idle)
 fi
 
 dotnet build "$project" -c Release -nologo -v quiet || exit 1
@@ -22,7 +22,8 @@ for suite in "${suites[@]}"; do
     syncpath) args=(--threads 64) ;;
     syncpath-noboost) args=(--threads 64 --no-boost) ;;
     abuse) args=(--tenants 3000 --loop-seconds 10) ;;
-    *) echo "unknown suite: $suite (hotpath|contention|storm|e2e|fleet|soak|syncpath|syncpath-noboost|abuse)" >&2; exit 2 ;;
+    idle)  args=(--hops 4 --cycles 20 --lifetime-seconds 8) ;;
+    *) echo "unknown suite: $suite (hotpath|contention|storm|e2e|fleet|soak|syncpath|syncpath-noboost|abuse|idle)" >&2; exit 2 ;;
   esac
   echo "=== $suite ==="
   # Other work on the machine distorts every number below; the load average says how much there was.

@@ -6,6 +6,7 @@ using CredentialKit.Benchmarks.EndToEnd;
 using CredentialKit.Benchmarks.Fleet;
 using CredentialKit.Benchmarks.HotPath;
 using CredentialKit.Benchmarks.Infrastructure;
+using CredentialKit.Benchmarks.RealClock;
 using CredentialKit.Benchmarks.Soak;
 using CredentialKit.Benchmarks.Storm;
 using CredentialKit.Benchmarks.SyncPath;
@@ -14,7 +15,7 @@ namespace CredentialKit.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/CredentialKit.Benchmarks -- &lt;suite&gt; [options]</c> with suite
-/// <c>hotpath|contention|storm|e2e|fleet|soak|syncpath|abuse|all</c>. BenchmarkDotNet suites pass the remaining arguments to
+/// <c>hotpath|contention|storm|e2e|fleet|soak|syncpath|abuse|idle|all</c>. BenchmarkDotNet suites pass the remaining arguments to
 /// <see cref="BenchmarkSwitcher"/> (<c>--filter</c>, …); the console suites take the options listed in <see cref="Usage"/>.
 /// </summary>
 internal static class Program
@@ -27,6 +28,7 @@ internal static class Program
           soak    [--cycles 1000000]
           syncpath [--threads 64] [--no-boost]   one cold synchronous storm per process
           abuse   [--tenants 3000] [--loop-seconds 10]   session cache and invalidation under abuse
+          idle    [--hops 4] [--cycles 20] [--lifetime-seconds 8] [--skew-seconds 0]   real clock, idle providers
           all     every suite with its defaults
         """;
 
@@ -53,6 +55,7 @@ internal static class Program
                 "soak" => await SoakTest.RunAsync(Int(rest, "--cycles", 1_000_000)),
                 "syncpath" => await ColdSyncPath.RunAsync(Int(rest, "--threads", 64), boost: !rest.Contains("--no-boost")),
                 "abuse" => await CacheAbuseSuite.RunAsync(Int(rest, "--tenants", 3_000), Int(rest, "--loop-seconds", 10)),
+                "idle" => await RealClockIdleRun.RunAsync(Int(rest, "--hops", 4), Int(rest, "--cycles", 20), Int(rest, "--lifetime-seconds", 8), Int(rest, "--skew-seconds", 0)),
                 "all" => await RunAllAsync(),
                 _ => Fail($"unknown suite '{args[0]}'"),
             };
@@ -73,6 +76,7 @@ internal static class Program
         status |= await RunFleetAsync([]);
         status |= await SoakTest.RunAsync(1_000_000);
         status |= await CacheAbuseSuite.RunAsync(3_000, 10);
+        status |= await RealClockIdleRun.RunAsync(4, 20, 8, 0);
         return status;
     }
 

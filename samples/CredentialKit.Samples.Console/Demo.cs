@@ -109,22 +109,35 @@ internal sealed class Demo(DemoSettings settings)
         }
     }
 
+    /// <summary>
+    /// Injects the faults where they meet a refresh: the throttling storm just as the last hop enters its refresh
+    /// window (so its refresh really meets it), then, if the run leaves time to show the recovery, an outage at the
+    /// next window, shorter than the usable rest of the cached session.
+    /// </summary>
     private async Task InjectFaultsAsync(LocalStsServer sts, ICredentialProvider provider, TimeSpan refreshAhead, EventLog events, CancellationToken cancellationToken)
     {
+        var endsAt = _time.GetUtcNow() + settings.Duration;
         try
         {
-            await Task.Delay(settings.Duration * 0.3, _time, cancellationToken);
+            await WaitForRefreshWindowAsync(provider, refreshAhead, cancellationToken);
             sts.Faults.Enqueue(LocalStsFault.Throttling(), "AssumeRole", count: 6);
             events.Note("Injected a throttling storm: the next 6 AssumeRole calls answer Throttling");
-
-            // Start the outage just as the final session enters its refresh window, so its refresh fails and the
-            // service rides through on the cached session until STS is back.
-            await Task.Delay(settings.Duration * 0.2, _time, cancellationToken);
-            while (provider.GetStatus().RemainingLifetime is not { } left || left > refreshAhead)
+            while (sts.Faults.PendingCount("AssumeRole") > 0)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken);
             }
 
+            events.Note("Throttling storm absorbed");
+
+            // The outage needs a fresh session to ride through on and a session's time afterwards to show recovery.
+            await WaitForFreshAsync(provider, refreshAhead, cancellationToken);
+            if (_time.GetUtcNow() + DemoChain.LocalSessionLifetime + DemoChain.OutageLength + DemoChain.LocalSessionLifetime > endsAt)
+            {
+                events.Note("No STS outage in this run: too short to show it and the recovery (use --duration 60 or more)");
+                return;
+            }
+
+            await WaitForRefreshWindowAsync(provider, refreshAhead, cancellationToken);
             sts.Faults.StartOutage(LocalStsFault.ServiceUnavailable());
             events.Note("STS outage started: every call answers 503 ServiceUnavailable");
             await Task.Delay(DemoChain.OutageLength, _time, cancellationToken);
@@ -134,6 +147,22 @@ internal sealed class Demo(DemoSettings settings)
         catch (OperationCanceledException)
         {
             sts.Faults.Reset();
+        }
+    }
+
+    private async Task WaitForRefreshWindowAsync(ICredentialProvider provider, TimeSpan refreshAhead, CancellationToken cancellationToken)
+    {
+        while (provider.GetStatus().RemainingLifetime is not { } left || left > refreshAhead)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken);
+        }
+    }
+
+    private async Task WaitForFreshAsync(ICredentialProvider provider, TimeSpan refreshAhead, CancellationToken cancellationToken)
+    {
+        while (provider.GetStatus() is not { State: CredentialProviderState.Fresh, RemainingLifetime: { } left } || left <= refreshAhead)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken);
         }
     }
 

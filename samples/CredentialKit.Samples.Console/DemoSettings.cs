@@ -16,7 +16,7 @@ internal sealed record DemoSettings(TimeSpan Duration, string? AwsProfile, strin
             switch (args[i])
             {
                 case "--duration":
-                    duration = TimeSpan.FromSeconds(int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture));
+                    duration = ParseDuration(Next());
                     break;
                 case "--profile":
                     profile = Next();
@@ -40,10 +40,22 @@ internal sealed record DemoSettings(TimeSpan Duration, string? AwsProfile, strin
         return new DemoSettings(duration, profile, region, roles, timeline);
     }
 
+    /// <summary>Seconds, whole or not ("90", "1.5"), at least one; anything else is a usage error, not a crash.</summary>
+    private static TimeSpan ParseDuration(string text)
+    {
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            || !double.IsFinite(seconds) || seconds < 1 || seconds > TimeSpan.FromDays(1).TotalSeconds)
+        {
+            throw new ArgumentException($"--duration takes a number of seconds from 1 to 86400, such as 60 or 90.5; got '{text}'.\n{Usage}");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
     public const string Usage = """
         Usage: dotnet run --project samples/CredentialKit.Samples.Console -- [options]
           (no options)           run against an embedded LocalSts with 20-second sessions
-          --duration <seconds>   how long to run (default 60)
+          --duration <seconds>   how long to run, 1 to 86400 (default 60)
           --timeline <file.svg>  write the refresh timeline of the run as an SVG picture
           --profile <name>       real AWS: start from this shared-config profile (its role chain included)
           --region <region>      real AWS: STS region (default: the SDK's)

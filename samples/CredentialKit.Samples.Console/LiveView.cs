@@ -42,6 +42,15 @@ internal sealed class LiveView(IReadOnlyList<ICredentialProvider> hops, EventLog
 
     public void PrintSummary(DemoSummary summary)
     {
+        if (Console.IsOutputRedirected)
+        {
+            Console.WriteLine(
+                $"Summary: calls served {summary.CallsServed:N0}, calls that got an error {summary.CallsFailed:N0}, STS calls {summary.StsCalls:N0}, " +
+                $"STS faults injected and survived {summary.FaultsSurvived:N0}, expired credentials handed out {summary.ExpiredHandedOut}");
+            Console.WriteLine("Final state: " + string.Join(" | ", hops.Select(h => Describe(h.GetStatus()))));
+            return;
+        }
+
         var table = new Table().Title("[bold]Summary[/]").AddColumn("What").AddColumn(new TableColumn("Count").RightAligned());
         table.AddRow("Calls served", summary.CallsServed.ToString("N0"));
         table.AddRow("Calls that got an error", summary.CallsFailed.ToString("N0"));
@@ -49,6 +58,7 @@ internal sealed class LiveView(IReadOnlyList<ICredentialProvider> hops, EventLog
         table.AddRow("STS faults injected and survived", summary.FaultsSurvived.ToString("N0"));
         table.AddRow("Expired credentials handed out", $"[{(summary.ExpiredHandedOut == 0 ? "green" : "red")}]{summary.ExpiredHandedOut}[/]");
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("Final state: " + Markup.Escape(string.Join(" | ", hops.Select(h => Describe(h.GetStatus())))));
     }
 
     private async Task RunPlainAsync(Func<(long Served, long Failed, long Expired)> counters, CancellationToken cancellationToken)

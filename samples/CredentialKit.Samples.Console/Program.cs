@@ -1,7 +1,20 @@
 using CredentialKit.Samples.ConsoleApp;
+using Spectre.Console;
 
 // CredentialKit console sample: a live view of a refreshing role chain riding through STS faults.
 // With no arguments it runs against an embedded LocalSts whose sessions last 20 seconds.
+if (Console.IsOutputRedirected)
+{
+    // Piped or redirected: plain text only, no ANSI colour or cursor codes in the file.
+    AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Ansi = AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.No,
+        Out = new AnsiConsoleOutput(Console.Out),
+    });
+}
+
 DemoSettings settings;
 try
 {

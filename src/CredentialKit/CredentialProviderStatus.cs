@@ -15,4 +15,13 @@ public sealed record CredentialProviderStatus(
     TimeSpan? RemainingLifetime,
     long RefreshCount,
     string? LastErrorCode,
-    string? MaskedAccessKeyId);
+    string? MaskedAccessKeyId)
+{
+    /// <summary>
+    /// Gets how far STS's clock was from the local clock when the held session was issued (STS's minus local, so
+    /// positive means the local clock is behind), measured from the response's <c>Date</c> header; <see langword="null"/>
+    /// when no usable <c>Date</c> arrived. CredentialKit plans every session on STS's clock, so a skew changes nothing
+    /// about when credentials are refreshed, but other signed calls may still fail once it passes 5 minutes.
+    /// </summary>
+    public TimeSpan? ClockSkew { get; init; }
+}

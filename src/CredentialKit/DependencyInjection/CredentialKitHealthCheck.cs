@@ -12,9 +12,9 @@ namespace CredentialKit;
 /// <remarks>
 /// <see cref="HealthCheckResult.Data"/> holds, per profile, <c>&lt;profile&gt;:state</c>,
 /// <c>&lt;profile&gt;:remainingLifetimeSeconds</c> (while a session is held) and <c>&lt;profile&gt;:lastErrorCode</c>
-/// (after a failure), and <c>&lt;profile&gt;:reloadFailed</c> / <c>&lt;profile&gt;:reloadProblems</c> while the profile's
-/// reloaded configuration is rejected (a fresh profile is then Degraded): never a key, a secret or a token. Reading the
-/// status makes no STS call.
+/// (after a failure), <c>&lt;profile&gt;:clockSkewSeconds</c> (STS's clock minus the local one, when measured), and
+/// <c>&lt;profile&gt;:reloadFailed</c> / <c>&lt;profile&gt;:reloadProblems</c> while the profile's reloaded configuration is
+/// rejected (a fresh profile is then Degraded): never a key, a secret or a token. Reading the status makes no STS call.
 /// </remarks>
 internal sealed class CredentialKitHealthCheck(ICredentialProviderFactory factory) : IHealthCheck
 {
@@ -42,6 +42,11 @@ internal sealed class CredentialKitHealthCheck(ICredentialProviderFactory factor
             if (status.RemainingLifetime is { } remaining)
             {
                 data[$"{name}:remainingLifetimeSeconds"] = (long)Math.Max(0, Math.Floor(remaining.TotalSeconds));
+            }
+
+            if (status.ClockSkew is { } skew)
+            {
+                data[$"{name}:clockSkewSeconds"] = Math.Round(skew.TotalSeconds, 1);
             }
 
             if (status.LastErrorCode is { } code)

@@ -25,6 +25,34 @@ internal static class RefreshDefaults
     public static readonly TimeSpan RoleChainingMaximum = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// The largest share of a session's own lifetime its refresh-ahead window may take, whatever was configured: the
+    /// refresh moment then always lies at least half a lifetime after issue, so a short session (LocalSts, a SAML
+    /// session cut by <c>SessionNotOnOrAfter</c>, a skewed clock) cannot turn into a refresh storm.
+    /// </summary>
+    public const double MaximumWindowShare = 0.5;
+
+    /// <summary>First wait of the shared backoff after a failed retry series left nothing usable; it doubles per failure.</summary>
+    public static readonly TimeSpan OutageBackoffBase = TimeSpan.FromSeconds(1);
+
+    /// <summary>Cap of the shared outage backoff: short, so that callers see a recovered STS within seconds.</summary>
+    public static readonly TimeSpan OutageBackoffMax = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The longest due time CredentialKit gives a timer. System timers reject more than about 49.7 days; a session that
+    /// lives longer gets a timer that fires early and re-arms until its refresh moment.
+    /// </summary>
+    public static readonly TimeSpan MaximumTimerDue = TimeSpan.FromDays(1);
+
+    /// <summary>A measured clock skew beyond this is logged as a warning (SigV4 itself tolerates 5 minutes).</summary>
+    public static readonly TimeSpan ClockSkewWarningThreshold = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The response <c>Date</c> header has one-second resolution: the lifetime measured on STS's clock is shortened by
+    /// this much so that it never overstates what STS granted.
+    /// </summary>
+    public static readonly TimeSpan DateHeaderResolution = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// The refresh-ahead window for a session of the given lifetime: 25 % of it, clamped to [1 min, 60 min].
     /// </summary>
     public static TimeSpan DefaultRefreshAhead(TimeSpan lifetime)
@@ -33,5 +61,32 @@ internal static class RefreshDefaults
         return share < MinimumRefreshAhead ? MinimumRefreshAhead
             : share > MaximumRefreshAhead ? MaximumRefreshAhead
             : share;
+    }
+
+    /// <summary>
+    /// The window actually planned for a session: the configured one (or the default), never more than
+    /// <see cref="MaximumWindowShare"/> of the session's own lifetime.
+    /// </summary>
+    public static TimeSpan RefreshWindow(TimeSpan? configured, TimeSpan lifetime)
+    {
+        if (lifetime <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var window = configured ?? DefaultRefreshAhead(lifetime);
+        var ceiling = TimeSpan.FromTicks((long)(lifetime.Ticks * MaximumWindowShare));
+        return window > ceiling ? ceiling : window;
+    }
+
+    /// <summary>
+    /// The shared backoff after the <paramref name="failures"/>-th failure with nothing usable left: 1 s doubling to
+    /// 15 s, jittered to 50–100 % so that a fleet that failed together does not come back together.
+    /// </summary>
+    public static TimeSpan OutageBackoff(int failures, double random)
+    {
+        var exponent = Math.Clamp(failures - 1, 0, 16);
+        var ticks = Math.Min(OutageBackoffBase.Ticks * (double)(1L << exponent), OutageBackoffMax.Ticks);
+        return TimeSpan.FromTicks((long)(ticks * (0.5 + (0.5 * random))));
     }
 }

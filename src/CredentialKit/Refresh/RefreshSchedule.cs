@@ -4,17 +4,23 @@ namespace CredentialKit;
 internal sealed class RefreshSchedule(RefreshSettings settings, Func<double> random)
 {
     /// <summary>
-    /// Plans a new session: the refresh-ahead window is <see cref="RefreshSettings.RefreshAhead"/> (or 25 % of the
-    /// lifetime, clamped to [1 min, 60 min]); the refresh moment falls uniformly in the first
-    /// <see cref="RefreshSettings.JitterFraction"/> of that window, and never after the session drops below its minimum lifetime.
+    /// Plans a new session on the local clock, from the expiry <paramref name="timing"/> measured on STS's clock.
+    /// The refresh-ahead window is <see cref="RefreshSettings.RefreshAhead"/> (or 25 % of the lifetime, clamped to
+    /// [1 min, 60 min]) but never more than half the session's own lifetime; the refresh moment falls uniformly in the
+    /// first <see cref="RefreshSettings.JitterFraction"/> of the part of that window before the minimum-lifetime point,
+    /// and never after the session drops below its minimum lifetime.
     /// </summary>
-    public SessionSnapshot Plan(SessionCredentials credentials, DateTimeOffset now)
+    public SessionSnapshot Plan(SessionCredentials credentials, SessionTiming timing, DateTimeOffset now)
     {
-        var lifetime = credentials.Expiration - now;
-        var ahead = settings.RefreshAhead ?? RefreshDefaults.DefaultRefreshAhead(lifetime);
-        var usableUntil = credentials.Expiration - settings.MinimumLifetime;
-        var windowStart = credentials.Expiration - ahead;
-        var jitter = TimeSpan.FromTicks((long)(ahead.Ticks * settings.JitterFraction * random()));
+        var expiresAt = timing.ExpiresAt;
+        var lifetime = expiresAt - now;
+        var ahead = RefreshDefaults.RefreshWindow(settings.RefreshAhead, lifetime);
+        var usableUntil = expiresAt - settings.MinimumLifetime;
+        var windowStart = expiresAt - ahead;
+        // Jitter spreads the refresh over the part of the window before the minimum-lifetime point, so the latest
+        // refresh moment still leaves the rest of that part for a late timer, a slow STS call and its retries.
+        var spread = ahead - settings.MinimumLifetime;
+        var jitter = spread <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromTicks((long)(spread.Ticks * settings.JitterFraction * random()));
         var refreshAt = windowStart + jitter;
         if (refreshAt > usableUntil)
         {
@@ -23,11 +29,16 @@ internal sealed class RefreshSchedule(RefreshSettings settings, Func<double> ran
 
         if (refreshAt < now)
         {
+            // Only a session that arrived with (almost) no usable life left; the caller rejects those as too short.
             refreshAt = now;
         }
 
-        return new SessionSnapshot(credentials, refreshAt, usableUntil);
+        return new SessionSnapshot(credentials, refreshAt, usableUntil, expiresAt, timing.Skew);
     }
+
+    /// <summary>Plans a new session whose expiry is read on the local clock.</summary>
+    public SessionSnapshot Plan(SessionCredentials credentials, DateTimeOffset now) =>
+        Plan(credentials, new SessionTiming(credentials.Expiration, null), now);
 
     /// <summary>
     /// The moment to try again after the <paramref name="consecutiveFailures"/>-th failed refresh while
@@ -44,4 +55,11 @@ internal sealed class RefreshSchedule(RefreshSettings settings, Func<double> ran
             : now + TimeSpan.FromTicks((long)delayTicks);
         return retryAt < now ? now : retryAt;
     }
+
+    /// <summary>
+    /// The end of the shared backoff after the <paramref name="consecutiveFailures"/>-th failure with nothing usable
+    /// left (see <see cref="RefreshDefaults.OutageBackoff"/>).
+    /// </summary>
+    public DateTimeOffset OutageBackoffUntil(int consecutiveFailures, DateTimeOffset now) =>
+        now + RefreshDefaults.OutageBackoff(consecutiveFailures, random());
 }

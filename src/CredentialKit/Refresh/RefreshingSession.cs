@@ -28,8 +28,10 @@ internal sealed class RefreshingSession : IDisposable
     private volatile bool _evicted;
     private TaskCompletionSource<SessionCredentials>? _inflight;
     private ITimer? _timer;
+    private DateTimeOffset? _retryAt;
     private int _consecutiveFailures;
     private int _handles;
+    private int _deferredTimerCallbacks;
     private long _refreshCount;
     private string? _lastErrorCode;
     private long _issuedTimestamp;
@@ -57,8 +59,29 @@ internal sealed class RefreshingSession : IDisposable
 
     public string RoleArn => _fetcher.RoleArn;
 
+    /// <summary>Describes the current plan (instants on the local clock), for test failure messages; no secret.</summary>
+    internal string DescribeSchedule()
+    {
+        lock (_gate)
+        {
+            var snapshot = _snapshot;
+            return $"now {TimeProvider.GetUtcNow():O}, refreshAt {snapshot?.RefreshAt:O}, usableUntil {snapshot?.UsableUntil:O}, " +
+                $"expiresAt {snapshot?.ExpiresAt:O}, skew {snapshot?.Skew}, inflight {_inflight is not null}, handles {_handles}, " +
+                $"retryAt {_retryAt:O}, failures {_consecutiveFailures}, refreshes {_refreshCount}, timer {_timer is not null}";
+        }
+    }
+
+    /// <summary>Gets the hop whose session signs this session's STS calls, if any (tests walk chains with it).</summary>
+    internal ChainedCredentialProvider? Parent => _fetcher.Parent;
+
     /// <summary>Gets the credentials currently held (possibly no longer usable), for status and gauges.</summary>
     public SessionCredentials? CurrentCredentials => _snapshot?.Credentials;
+
+    /// <summary>Gets when the held session expires on the local clock (planned on STS's clock), for gauges.</summary>
+    public DateTimeOffset? CurrentExpiresAt => _snapshot?.ExpiresAt;
+
+    /// <summary>Gets the clock skew measured when the held session was issued, if it could be.</summary>
+    public TimeSpan? CurrentClockSkew => _snapshot?.Skew;
 
     /// <summary>Gets whether the session cache retired this session (it is disposed, or about to be); handles then resolve a new one.</summary>
     public bool IsEvicted => _evicted;
@@ -72,7 +95,7 @@ internal sealed class RefreshingSession : IDisposable
     /// Gets whether the session may leave the cache: it was disposed, or nobody holds it and its credentials expired.
     /// </summary>
     public bool CanLeaveCache =>
-        _disposed || (Volatile.Read(ref _handles) == 0 && _snapshot is { } snapshot && TimeProvider.GetUtcNow() >= snapshot.Credentials.Expiration);
+        _disposed || (Volatile.Read(ref _handles) == 0 && _snapshot is { } snapshot && TimeProvider.GetUtcNow() >= snapshot.ExpiresAt);
 
     /// <summary>The hop this session was created for; set by the <see cref="SessionCache"/> that keeps it.</summary>
     internal HopDefinition? Hop { get; set; }
@@ -88,6 +111,12 @@ internal sealed class RefreshingSession : IDisposable
         if (_disposed)
         {
             return ValueTask.FromException<SessionCredentials>(new ObjectDisposedException(nameof(ICredentialProvider)));
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // A caller that already gave up gets its cancellation and starts nothing, not even a background refresh.
+            return ValueTask.FromCanceled<SessionCredentials>(cancellationToken);
         }
 
         var snapshot = _snapshot;
@@ -186,7 +215,7 @@ internal sealed class RefreshingSession : IDisposable
         }
 
         var state = _disposed ? CredentialProviderState.Disposed
-            : snapshot is null || now >= snapshot.Credentials.Expiration ? CredentialProviderState.NoCredentials
+            : snapshot is null || now >= snapshot.ExpiresAt ? CredentialProviderState.NoCredentials
             : now >= snapshot.UsableUntil ? CredentialProviderState.BelowMinimumLifetime
             : lastError is not null ? CredentialProviderState.ServingCachedAfterFailure
             : CredentialProviderState.Fresh;
@@ -194,10 +223,13 @@ internal sealed class RefreshingSession : IDisposable
             state,
             RoleArn,
             snapshot?.Credentials.Expiration,
-            snapshot is null ? null : snapshot.Credentials.Expiration - now,
+            snapshot is null ? null : snapshot.ExpiresAt - now,
             refreshCount,
             lastError,
-            snapshot is null ? null : SecretRedaction.MaskAccessKeyId(snapshot.Credentials.AccessKeyId));
+            snapshot is null ? null : SecretRedaction.MaskAccessKeyId(snapshot.Credentials.AccessKeyId))
+        {
+            ClockSkew = snapshot?.Skew,
+        };
     }
 
     /// <summary>
@@ -220,10 +252,7 @@ internal sealed class RefreshingSession : IDisposable
             if (first)
             {
                 _telemetry.Track(this);
-                if (_snapshot is { } snapshot)
-                {
-                    ScheduleTimer(snapshot.RefreshAt, TimeProvider.GetUtcNow());
-                }
+                ArmTimer(TimeProvider.GetUtcNow());
             }
         }
 
@@ -261,17 +290,24 @@ internal sealed class RefreshingSession : IDisposable
     }
 
     /// <summary>Completes when no refresh is in flight (whatever its outcome); lets tests wait for background refreshes.</summary>
-    internal Task WhenIdleAsync()
+    internal async Task WhenIdleAsync()
     {
+        // A timer callback deferred to the thread pool (see OnTimer) is about to start a refresh: wait for it first.
+        while (Volatile.Read(ref _deferredTimerCallbacks) > 0)
+        {
+            await Task.Yield();
+        }
+
         Task? inflight;
         lock (_gate)
         {
             inflight = _inflight?.Task;
         }
 
-        return inflight is null
-            ? Task.CompletedTask
-            : inflight.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (inflight is not null)
+        {
+            await inflight.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -349,25 +385,45 @@ internal sealed class RefreshingSession : IDisposable
                 return _inflight.Task;
             }
 
-            if (_snapshot is { } current && TimeProvider.GetUtcNow() < current.RefreshAt)
+            var now = TimeProvider.GetUtcNow();
+            var current = _snapshot;
+            if (current is not null && now < current.RefreshAt)
             {
                 // A refresh completed between the caller's unlocked read of the old snapshot and this lock: the new
                 // session needs no refresh yet, so this caller takes it instead of starting a second STS call.
                 return Task.FromResult(current.Credentials);
             }
 
-            refresh = new TaskCompletionSource<SessionCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _inflight = refresh;
+            if ((current is null || now >= current.UsableUntil) && _failure is { } failure && now < failure.Until)
+            {
+                // Nothing usable and the shared backoff still runs: the last error, at once, and no STS call.
+                return Task.FromException<SessionCredentials>(failure.Rethrow());
+            }
+
+            refresh = BeginRefresh();
         }
 
+        Launch(refresh, trigger);
+        return refresh.Task;
+    }
+
+    // Called under _gate.
+    private TaskCompletionSource<SessionCredentials> BeginRefresh()
+    {
+        var refresh = new TaskCompletionSource<SessionCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _inflight = refresh;
+        return refresh;
+    }
+
+    private void Launch(TaskCompletionSource<SessionCredentials> refresh, RefreshTrigger trigger)
+    {
         // Run the refresh off the caller's thread and without its execution context: a refresh-ahead caller returns
-        // at once, and the refresh span does not become a child of whichever request happened to trigger it.
+        // at once, the refresh span does not become a child of whichever request happened to trigger it, and the
+        // refresh observes only its own STS responses (StsClockObservation).
         using (ExecutionContext.SuppressFlow())
         {
             _ = Task.Run(() => RefreshAsync(refresh, trigger));
         }
-
-        return refresh.Task;
     }
 
     private async Task RefreshAsync(TaskCompletionSource<SessionCredentials> refresh, RefreshTrigger trigger)
@@ -381,9 +437,11 @@ internal sealed class RefreshingSession : IDisposable
 
         try
         {
+            var clock = StsClockObservation.Begin(TimeProvider);
             var credentials = await _fetcher.FetchAsync(_lifetime.Token).ConfigureAwait(false);
             var now = TimeProvider.GetUtcNow();
-            if (credentials.Expiration - now <= _settings.MinimumLifetime)
+            var timing = SessionTiming.Measure(credentials, clock.Last, now);
+            if (timing.ExpiresAt - now <= _settings.MinimumLifetime)
             {
                 throw new CredentialRefreshException(
                     $"STS issued a session for {RoleArn} that expires at {credentials.Expiration:O}, with no more than " +
@@ -391,7 +449,7 @@ internal sealed class RefreshingSession : IDisposable
                     ProfileName, RoleArn, "SessionTooShort", attempts: 1, isTransient: false, innerException: null);
             }
 
-            OnSucceeded(refresh, credentials, now, trigger, started, activity);
+            OnSucceeded(refresh, credentials, timing, now, trigger, started, activity);
         }
         catch (Exception) when (_disposed)
         {
@@ -409,12 +467,13 @@ internal sealed class RefreshingSession : IDisposable
     private void OnSucceeded(
         TaskCompletionSource<SessionCredentials> refresh,
         SessionCredentials credentials,
+        SessionTiming timing,
         DateTimeOffset now,
         RefreshTrigger trigger,
         long started,
         Activity? activity)
     {
-        var snapshot = _schedule.Plan(credentials, now);
+        var snapshot = _schedule.Plan(credentials, timing, now);
         lock (_gate)
         {
             if (_disposed)
@@ -425,11 +484,17 @@ internal sealed class RefreshingSession : IDisposable
             _snapshot = snapshot;
             _failure = null;
             _consecutiveFailures = 0;
+            _retryAt = null;
             _lastErrorCode = null;
             _refreshCount++;
             _issuedTimestamp = TimeProvider.GetTimestamp();
             _inflight = null;
-            ScheduleTimer(snapshot.RefreshAt, now);
+            ArmTimer(now);
+        }
+
+        if (timing.Skew is { } skew && skew.Duration() > RefreshDefaults.ClockSkewWarningThreshold)
+        {
+            Log.ClockSkewDetected(_logger, RoleArn, ProfileName, skew, RefreshDefaults.ClockSkewWarningThreshold);
         }
 
         activity?.SetTag("credentialkit.outcome", "success");
@@ -465,12 +530,24 @@ internal sealed class RefreshingSession : IDisposable
                 retryAt = _schedule.RetryAfterFailure(snapshot, _consecutiveFailures, now);
                 stillUsable = snapshot with { RefreshAt = retryAt };
                 _snapshot = stillUsable;
-                ScheduleTimer(retryAt, now);
             }
-            else if (!error.IsTransient && _settings.ErrorCacheDuration > TimeSpan.Zero)
+            else
             {
-                _failure = new FailureRecord(error, now + _settings.ErrorCacheDuration);
+                // Nothing usable remains: one jittered, doubling backoff shared by every caller (and the timer), so
+                // an outage costs a retry series per backoff period, not one per caller.
+                var backoffUntil = _schedule.OutageBackoffUntil(_consecutiveFailures, now);
+                _retryAt = backoffUntil;
+                if (error.IsTransient)
+                {
+                    _failure = new FailureRecord(error, backoffUntil);
+                }
+                else if (_settings.ErrorCacheDuration > TimeSpan.Zero)
+                {
+                    _failure = new FailureRecord(error, now + _settings.ErrorCacheDuration);
+                }
             }
+
+            ArmTimer(now);
         }
 
         activity?.SetTag("credentialkit.error_code", error.ErrorCode);
@@ -518,18 +595,63 @@ internal sealed class RefreshingSession : IDisposable
         _telemetry.RefreshDuration.Record(TimeProvider.GetElapsedTime(started).TotalSeconds, tags);
     }
 
-    // Called under _gate.
-    private void ScheduleTimer(DateTimeOffset at, DateTimeOffset now)
+    /// <summary>
+    /// Keeps the scheduling invariant. Called under <c>_gate</c> at the end of every transition (a refresh ended, the
+    /// first handle arrived, the timer fired): while the session is held and background refresh is on, either a refresh
+    /// is in flight (its end calls this again) or the timer is armed for the next background moment.
+    /// </summary>
+    private void ArmTimer(DateTimeOffset now)
     {
-        if (!_settings.BackgroundRefresh || _evicted || _handles == 0)
+        if (!_settings.BackgroundRefresh || _evicted || _disposed || _handles == 0)
+        {
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        if (_inflight is not null)
         {
             return;
         }
 
+        if (NextBackgroundMoment(now) is { } moment)
+        {
+            ScheduleTimer(moment, now);
+        }
+        else
+        {
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// When the timer should next refresh (under <c>_gate</c>): the snapshot's refresh moment while it is usable;
+    /// after a failure that left nothing usable, the end of the shared backoff; for a held session that is no longer
+    /// usable (the machine slept through its refresh moment), now. <see langword="null"/> when nothing was ever
+    /// issued (or it was invalidated): the next caller fetches.
+    /// </summary>
+    private DateTimeOffset? NextBackgroundMoment(DateTimeOffset now)
+    {
+        var snapshot = _snapshot;
+        if (snapshot is not null && now < snapshot.UsableUntil)
+        {
+            return snapshot.RefreshAt;
+        }
+
+        return _retryAt ?? (snapshot is null ? null : now);
+    }
+
+    // Called under _gate.
+    private void ScheduleTimer(DateTimeOffset at, DateTimeOffset now)
+    {
         var due = at - now;
         if (due < TimeSpan.Zero)
         {
             due = TimeSpan.Zero;
+        }
+        else if (due > RefreshDefaults.MaximumTimerDue)
+        {
+            // Timers reject due times beyond ~49.7 days; a shorter one fires early, and OnTimer re-arms it.
+            due = RefreshDefaults.MaximumTimerDue;
         }
 
         if (_timer is null)
@@ -547,10 +669,54 @@ internal sealed class RefreshingSession : IDisposable
 
     private void OnTimer()
     {
-        if (!_disposed && !_evicted && Volatile.Read(ref _handles) > 0)
+        if (Monitor.IsEntered(_gate))
         {
-            _ = StartRefresh(RefreshTrigger.Timer);
+            // Some clocks (FakeTimeProvider) fire a timer that is due at once inside Change, on this thread, while
+            // ArmTimer holds the lock: run it after the transition completes instead of in the middle of it.
+            Interlocked.Increment(ref _deferredTimerCallbacks);
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static session =>
+                {
+                    try
+                    {
+                        session.OnTimer();
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref session._deferredTimerCallbacks);
+                    }
+                },
+                this,
+                preferLocal: false);
+            return;
         }
+
+        TaskCompletionSource<SessionCredentials> refresh;
+        lock (_gate)
+        {
+            if (!_settings.BackgroundRefresh || _disposed || _evicted || _handles == 0 || _inflight is not null)
+            {
+                return;
+            }
+
+            var now = TimeProvider.GetUtcNow();
+            if (NextBackgroundMoment(now) is not { } moment)
+            {
+                return;
+            }
+
+            if (now < moment)
+            {
+                // Timers fire early (TimeProvider.System by a few milliseconds; a clamped due time by days): re-arm
+                // for the real moment instead of giving up on background refresh.
+                ScheduleTimer(moment, now);
+                return;
+            }
+
+            refresh = BeginRefresh();
+        }
+
+        Launch(refresh, RefreshTrigger.Timer);
     }
 
     /// <summary>A non-retryable failure remembered briefly, so a broken role does not cost an STS call per request.</summary>

@@ -32,6 +32,8 @@ internal sealed class CredentialKitTelemetry : IDisposable
             description: "STS requests (attempts), by operation and outcome (success or the STS error code).");
         _meter.CreateObservableGauge("credentialkit.session.remaining_lifetime", ObserveRemainingLifetime, unit: "s",
             description: "Time left on each held session.");
+        _meter.CreateObservableGauge("credentialkit.clock_skew", ObserveClockSkew, unit: "s",
+            description: "STS's clock minus the local clock, measured from the Date header of the response that issued each held session (positive: local clock behind).");
     }
 
     /// <summary>The process-wide instance used when no <see cref="IMeterFactory"/> is supplied.</summary>
@@ -62,7 +64,21 @@ internal sealed class CredentialKitTelemetry : IDisposable
             {
                 var now = (_gaugeClock ?? session.TimeProvider).GetUtcNow();
                 yield return new Measurement<double>(
-                    credentials.RemainingLifetime(now).TotalSeconds,
+                    (session.CurrentExpiresAt is { } expiresAt ? expiresAt - now : credentials.RemainingLifetime(now)).TotalSeconds,
+                    new KeyValuePair<string, object?>("credentialkit.profile", session.ProfileName),
+                    new KeyValuePair<string, object?>("credentialkit.role_arn", session.RoleArn));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveClockSkew()
+    {
+        foreach (var session in _sessions.Keys)
+        {
+            if (session.CurrentClockSkew is { } skew)
+            {
+                yield return new Measurement<double>(
+                    skew.TotalSeconds,
                     new KeyValuePair<string, object?>("credentialkit.profile", session.ProfileName),
                     new KeyValuePair<string, object?>("credentialkit.role_arn", session.RoleArn));
             }

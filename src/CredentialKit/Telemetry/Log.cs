@@ -66,6 +66,13 @@ internal static partial class Log
         Message = "The session signing calls for {RoleArn} was rejected as expired by STS; refreshing it and retrying once")]
     public static partial void ParentSessionExpired(ILogger logger, string roleArn);
 
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning,
+        Message = "The local clock is {Skew} off STS's for {RoleArn} (profile {ProfileName}; positive: local clock behind), more than {Threshold}; sessions are planned on STS's clock")]
+    private static partial void ClockSkewDetectedCore(ILogger logger, string roleArn, string profileName, TimeSpan skew, TimeSpan threshold);
+
+    public static void ClockSkewDetected(ILogger logger, string roleArn, string? profileName, TimeSpan skew, TimeSpan threshold) =>
+        ClockSkewDetectedCore(logger, roleArn, Label(profileName), skew, threshold);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning,
         Message = "STS {Operation} for {Subject} failed in region {Region} with {ErrorCode} after its retries; trying region {NextRegion}")]
     public static partial void FallingBackToNextRegion(ILogger logger, string operation, string subject, string? region, string errorCode, string? nextRegion);

@@ -80,6 +80,7 @@ public sealed class CredentialProfileOptionsValidator : IValidateOptions<Credent
         ValidateRoles(options.Roles, source, failures);
         StsOptionsValidator.Validate(options.Sts, failures);
         RefreshOptionsValidator.Validate(options.Refresh, failures);
+        RefreshOptionsValidator.ValidateAgainstHops(options.Refresh, options.Roles, failures);
         return failures;
     }
 

@@ -42,6 +42,46 @@ internal static class RefreshOptionsValidator
         InRange(failures, "ErrorCacheDuration", refresh.ErrorCacheDuration, TimeSpan.Zero, MaximumErrorCacheDuration, "0 to 10 minutes; 0 disables the error cache");
     }
 
+    /// <summary>
+    /// Checks that the refresh-ahead window and the minimum lifetime fit every hop's session: each at most half of the
+    /// hop's <see cref="AssumeRoleOptions.Duration"/> (1 hour when unset). A window as long as the session would refresh
+    /// it as soon as it arrived, over and over; at run time CredentialKit also caps the window at half of each session's
+    /// actual lifetime, but a configuration that can never fit is refused at start-up.
+    /// </summary>
+    public static void ValidateAgainstHops(RefreshOptions refresh, IList<AssumeRoleOptions> roles, ValidationFailures failures)
+    {
+        for (var i = 0; i < roles.Count; i++)
+        {
+            if (roles[i] is not { } role)
+            {
+                continue;
+            }
+
+            var duration = role.Duration ?? RefreshDefaults.SessionDuration;
+            if (duration < StsLimits.MinimumSessionDuration || duration > StsLimits.MaximumSessionDuration)
+            {
+                continue; // reported by the hop's own Duration rule
+            }
+
+            var half = TimeSpan.FromTicks((long)(duration.Ticks * RefreshDefaults.MaximumWindowShare));
+            var durationText = role.Duration is null
+                ? $"Roles:{i}:Duration (unset: {ValueText.Duration(duration)})"
+                : $"Roles:{i}:Duration ({ValueText.Duration(duration)})";
+            // Values outside their own range are reported once, by their own rule.
+            if (refresh.RefreshAhead is { } ahead && ahead > refresh.MinimumLifetime && ahead <= MaximumRefreshAhead && ahead > half)
+            {
+                failures.Add($"{Path}:RefreshAhead", role.RoleArn, $"is {ValueText.Duration(ahead)}, more than half of {durationText}",
+                    $"at most {ValueText.Duration(half)} (half the hop's session Duration), or unset for 25 % of each session's lifetime");
+            }
+
+            if (refresh.MinimumLifetime <= MaximumMinimumLifetime && refresh.MinimumLifetime > half)
+            {
+                failures.Add($"{Path}:MinimumLifetime", role.RoleArn, $"is {ValueText.Duration(refresh.MinimumLifetime)}, more than half of {durationText}",
+                    $"at most {ValueText.Duration(half)} (half the hop's session Duration)");
+            }
+        }
+    }
+
     private static void ValidateRefreshAhead(RefreshOptions refresh, ValidationFailures failures)
     {
         if (refresh.RefreshAhead is not { } ahead)

@@ -21,8 +21,14 @@ public sealed record StsSourceCall(string Operation, AmazonWebServiceRequest Req
 /// Each call first resolves the signing credentials (as the SDK's signer does), is recorded, and is answered by the next
 /// scripted step or, by default, with a new session lasting the requested duration on the manual clock.
 /// </summary>
-public sealed class StsStub(ManualTimeProvider time) : IStsClientFactory
+public sealed class StsStub(TimeProvider time) : IStsClientFactory
 {
+    /// <summary>
+    /// Gets or sets whether AssumeRole answers carry a <c>Date</c> header read on the stub's clock (STS's), as the real
+    /// HTTP layer records it; off by default, as for a substituted client.
+    /// </summary>
+    public bool SendsDateHeader { get; set; }
+
     /// <summary>Every secret the stub ever issued, for the "no secret leaves" assertions.</summary>
     public ConcurrentBag<string> IssuedSecrets { get; } = [];
 
@@ -211,7 +217,16 @@ public sealed class StsStub(ManualTimeProvider time) : IStsClientFactory
     {
         var signing = await signer.GetCredentialsAsync();
         var call = new StsCall(request, signing.AccessKey, signing.Token);
+        var sentAt = SendsDateHeader ? StsClockObservation.RequestSending() : null;
         _calls.Enqueue(call);
-        return _script.TryDequeue(out var step) ? await step(call, cancellationToken) : Success(call);
+        var response = _script.TryDequeue(out var step) ? await step(call, cancellationToken) : Success(call);
+        if (SendsDateHeader)
+        {
+            // HTTP dates have whole seconds.
+            var now = time.GetUtcNow();
+            StsClockObservation.ResponseReceived(sentAt, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)));
+        }
+
+        return response;
     }
 }

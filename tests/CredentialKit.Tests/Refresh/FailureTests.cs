@@ -145,7 +145,7 @@ public class FailureTests
     }
 
     [Fact]
-    public async Task RefreshFails_Transient_IsNotCached()
+    public async Task RefreshFails_Transient_RetriedOnceTheSharedBackoffEnds()
     {
         var options = ProviderFixture.Profile();
         options.Refresh.MaxRetryAttempts = 0;
@@ -153,6 +153,8 @@ public class FailureTests
         _fixture.Sts.EnqueueError("Throttling", message: "Rate exceeded");
         await Assert.ThrowsAsync<CredentialRefreshException>(() => provider.GetCredentialsAsync().AsTask());
 
+        // Random 0 → the backoff's jitter floor: half of the first 1 s step.
+        _fixture.Time.Advance(TimeSpan.FromMilliseconds(500));
         await provider.GetCredentialsAsync();
 
         Assert.Equal(2, _fixture.Sts.CallCount);

@@ -154,10 +154,11 @@ public class RefreshWindowTests
     {
         var options = ProviderFixture.Profile();
         options.Refresh.JitterFraction = 0.5;
-        _fixture.RandomValue = 0.5; // a quarter of the way into the 15-minute window: 45:00 + 3:45
+        // A quarter of the way into the part of the 15-minute window before the 1-minute minimum: 45:00 + 3:30.
+        _fixture.RandomValue = 0.5;
         await using var provider = _fixture.Create(options);
         await provider.GetCredentialsAsync();
-        var refreshAt = TimeSpan.FromMinutes(45) + TimeSpan.FromSeconds(225);
+        var refreshAt = TimeSpan.FromMinutes(45) + TimeSpan.FromSeconds(210);
 
         _fixture.Time.Advance(refreshAt - TimeSpan.FromTicks(1));
         await provider.GetCredentialsAsync();

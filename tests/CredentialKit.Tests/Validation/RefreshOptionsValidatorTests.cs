@@ -195,6 +195,8 @@ public class RefreshOptionsValidatorTests
 
     private static void AssertValidity(bool valid, IReadOnlyList<string> failures, string startsWith, string allowedContains)
     {
+        // These tests check each setting's own range; whether it also fits the hop's Duration is tested separately.
+        failures = [.. failures.Where(f => !f.Contains("more than half of Roles:", StringComparison.Ordinal))];
         if (valid)
         {
             Assert.Empty(failures);
@@ -204,5 +206,47 @@ public class RefreshOptionsValidatorTests
         var failure = Assert.Single(failures);
         Assert.StartsWith(startsWith, failure, StringComparison.Ordinal);
         Assert.Contains("; allowed: " + allowedContains, failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "00:30:00", true)]       // unset Duration: 1 hour, so up to 30 minutes
+    [InlineData(null, "00:30:00.001", false)]
+    [InlineData("00:15:00", "01:00:00", false)] // the 1-hour window on a 15-minute session
+    [InlineData("00:15:00", "00:07:30", true)]
+    [InlineData("12:00:00", "06:00:00", true)]
+    public void Validate_RefreshAhead_MustFitHalfOfEachHopsDuration(string? duration, string ahead, bool valid)
+    {
+        var options = CreateValid();
+        options.Roles[0].Duration = duration is null ? null : TimeSpan.Parse(duration, CultureInfo.InvariantCulture);
+        options.Refresh.RefreshAhead = TimeSpan.Parse(ahead, CultureInfo.InvariantCulture);
+
+        var failures = Failures(options);
+
+        if (valid)
+        {
+            Assert.Empty(failures);
+            return;
+        }
+
+        var failure = Assert.Single(failures);
+        Assert.StartsWith($"Refresh:RefreshAhead ({RoleArn}) is ", failure, StringComparison.Ordinal);
+        Assert.Contains("more than half of Roles:0:Duration", failure, StringComparison.Ordinal);
+        Assert.Contains("; allowed: at most ", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MinimumLifetime_MustFitHalfOfTheShortestHop()
+    {
+        var options = CreateValid(RoleArn, RoleArn.Replace("role/", "role/second", StringComparison.Ordinal));
+        options.Roles[1].Duration = TimeSpan.FromMinutes(15);
+        options.Refresh.MinimumLifetime = TimeSpan.FromMinutes(10);
+        options.Refresh.RefreshAhead = TimeSpan.FromMinutes(12);
+
+        var failures = Failures(options);
+
+        Assert.Equal(2, failures.Count);
+        Assert.Contains(failures, f => f.StartsWith("Refresh:MinimumLifetime (", StringComparison.Ordinal)
+            && f.Contains("is 00:10:00, more than half of Roles:1:Duration (00:15:00); allowed: at most 00:07:30", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Refresh:RefreshAhead (", StringComparison.Ordinal) && f.Contains("Roles:1:Duration", StringComparison.Ordinal));
     }
 }

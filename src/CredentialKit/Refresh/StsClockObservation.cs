@@ -1,0 +1,55 @@
+namespace CredentialKit;
+
+/// <summary>
+/// What one refresh learnt about STS's clock: the <c>Date</c> header of the last STS response it received, and when
+/// (on the local clock) that request was sent and its response arrived.
+/// </summary>
+/// <param name="SentAt">Local time just before the request was sent.</param>
+/// <param name="ReceivedAt">Local time the response headers arrived.</param>
+/// <param name="ServerDate">The response's <c>Date</c> header (STS's clock, whole seconds).</param>
+internal sealed record StsClockReading(DateTimeOffset SentAt, DateTimeOffset ReceivedAt, DateTimeOffset ServerDate);
+
+/// <summary>
+/// Carries an <see cref="StsClockReading"/> from the HTTP layer (<see cref="StsResponseHandler"/>) up to the refresh
+/// that issued the request, through the async flow: a refresh opens an observation, every STS response received in
+/// that flow records into it, and the last one (the response that carried the session) wins.
+/// </summary>
+/// <remarks>
+/// An <see cref="AsyncLocal{T}"/> holding a mutable box, because a value set deep inside the SDK's call never flows
+/// back to the caller, while writes into an object the caller put there do. Each refresh runs with its own execution
+/// context (see <c>RefreshingSession.StartRefresh</c>), so a parent hop's refresh never records into its child's box.
+/// </remarks>
+internal sealed class StsClockObservation
+{
+    private static readonly AsyncLocal<StsClockObservation?> Current = new();
+
+    private readonly TimeProvider _time;
+    private StsClockReading? _last;
+
+    private StsClockObservation(TimeProvider time) => _time = time;
+
+    /// <summary>Gets the reading of the last response received in this observation's flow, if any carried a <c>Date</c>.</summary>
+    public StsClockReading? Last => Volatile.Read(ref _last);
+
+    /// <summary>Starts observing the STS responses of the current async flow.</summary>
+    public static StsClockObservation Begin(TimeProvider time)
+    {
+        var observation = new StsClockObservation(time);
+        Current.Value = observation;
+        return observation;
+    }
+
+    /// <summary>The local time to stamp on a request about to be sent, when a refresh observes this flow.</summary>
+    public static DateTimeOffset? RequestSending() => Current.Value?._time.GetUtcNow();
+
+    /// <summary>Records a response's <c>Date</c> header for the refresh that observes this flow (if any).</summary>
+    /// <param name="sentAt">What <see cref="RequestSending"/> returned for this request.</param>
+    /// <param name="serverDate">The response's <c>Date</c> header.</param>
+    public static void ResponseReceived(DateTimeOffset? sentAt, DateTimeOffset? serverDate)
+    {
+        if (Current.Value is { } observation && sentAt is { } sent && serverDate is { } date)
+        {
+            Volatile.Write(ref observation._last, new StsClockReading(sent, observation._time.GetUtcNow(), date));
+        }
+    }
+}
