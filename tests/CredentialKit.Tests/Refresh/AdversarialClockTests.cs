@@ -130,7 +130,7 @@ public class AdversarialClockTests
         Assert.NotNull(status.ClockSkew);
         Assert.InRange(status.ClockSkew!.Value.TotalSeconds, 19, 21);
         Assert.InRange(status.RemainingLifetime!.Value.TotalSeconds, 3, 30);
-        Assert.NotEmpty(_fixture.Logs.WithEventId(30));
+        Assert.NotEmpty(_fixture.Logs.WithEventId(31));
     }
 
     [Fact]

@@ -70,6 +70,9 @@ public class MalformedResponseTests
         EnqueueBroken("no SessionToken", times: 1);
 
         await Assert.ThrowsAsync<CredentialRefreshException>(() => provider.GetCredentialsAsync().AsTask());
+        // Past the shared outage backoff (1 s at most after one failure) but well inside ErrorCacheDuration (5 s): a
+        // terminal error would still be answered from the error cache here.
+        _fixture.Time.Advance(TimeSpan.FromSeconds(2));
         var credentials = await provider.GetCredentialsAsync();
 
         Assert.NotEmpty(credentials.SessionToken);
