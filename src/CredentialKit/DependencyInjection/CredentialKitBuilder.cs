@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,8 @@ internal sealed class CredentialKitBuilder(IServiceCollection services, Credenti
 {
     public IServiceCollection Services { get; } = services;
 
+    [RequiresUnreferencedCode(StrictConfigurationBinder.TrimmingMessage)]
+    [RequiresDynamicCode(StrictConfigurationBinder.AotMessage)]
     public ICredentialKitBuilder AddProfile(string name, IConfiguration configuration)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using Amazon.Runtime;
 using CredentialKit;
@@ -74,6 +75,8 @@ public static class CredentialKitServiceCollectionExtensions
     /// </remarks>
     /// <example><code>builder.Services.AddCredentialKit(builder.Configuration.GetSection("CredentialKit"));</code></example>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    [RequiresUnreferencedCode(StrictConfigurationBinder.TrimmingMessage)]
+    [RequiresDynamicCode(StrictConfigurationBinder.AotMessage)]
     public static ICredentialKitBuilder AddCredentialKit(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using CredentialKit;
 using Microsoft.Extensions.Configuration;
 
@@ -25,6 +26,8 @@ public interface ICredentialKitBuilder
     /// </remarks>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space, or differs only in case from a registered profile.</exception>
+    [RequiresUnreferencedCode(StrictConfigurationBinder.TrimmingMessage)]
+    [RequiresDynamicCode(StrictConfigurationBinder.AotMessage)]
     ICredentialKitBuilder AddProfile(string name, IConfiguration configuration);
 
     /// <summary>Registers the profile <paramref name="name"/> configured in code.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
@@ -17,8 +18,16 @@ namespace CredentialKit;
 /// quoted only when they failed to convert to a non-string type (a number, a duration, an enum), so no secret is ever
 /// repeated.
 /// </remarks>
+[RequiresUnreferencedCode(StrictConfigurationBinder.TrimmingMessage)]
+[RequiresDynamicCode(StrictConfigurationBinder.AotMessage)]
 internal static class StrictConfigurationBinder
 {
+    /// <summary>Why binding from configuration is not trim-safe, and the code-configured alternative.</summary>
+    public const string TrimmingMessage = "Binds configuration to CredentialKitOptions and CredentialProfileOptions by reflection. For trimmed or Native AOT apps, configure profiles in code with AddProfile(name, Action<CredentialProfileOptions>) or CredentialProvider.Create.";
+
+    /// <summary>Why binding from configuration is not Native AOT-safe, and the code-configured alternative.</summary>
+    public const string AotMessage = "The configuration binder may create generic collection types at run time. For Native AOT apps, configure profiles in code with AddProfile(name, Action<CredentialProfileOptions>) or CredentialProvider.Create.";
+
     private static readonly Action<BinderOptions> Strict = static o => o.ErrorOnUnknownConfiguration = true;
 
     /// <summary>Checks and binds <paramref name="section"/> onto <paramref name="target"/>.</summary>
