@@ -16,4 +16,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Native AOT: publish the AOT sample as a native binary (the ILCompiler's warnings are errors in that project); an
+# integration test (NativeAot/AotSampleTests) runs it against LocalSts. Without this variable that test is skipped.
+echo "Publishing samples/CredentialKit.Samples.Aot with Native AOT..."
+dotnet publish samples/CredentialKit.Samples.Aot/CredentialKit.Samples.Aot.csproj -c Release -o artifacts/aot-sample -nologo -v quiet
+export CREDENTIALKIT_AOT_SAMPLE="$PWD/artifacts/aot-sample/CredentialKit.Samples.Aot"
+
 exec dotnet test CredentialKit.sln -c Release --logger trx --results-directory TestResults "$@"

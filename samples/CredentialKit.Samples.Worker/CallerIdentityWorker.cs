@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Microsoft.Extensions.Options;
@@ -6,13 +5,12 @@ using Microsoft.Extensions.Options;
 namespace CredentialKit.Samples.Worker;
 
 /// <summary>
-/// Calls STS GetCallerIdentity with the <c>reports</c> profile's credentials, injected as a keyed
-/// <see cref="AWSCredentials"/> exactly as any AWS SDK client would take them. The client is built once; every call is
-/// signed with the current session, refreshed ahead of expiry in the background.
+/// Calls STS GetCallerIdentity with the client the AWS SDK's <c>AddAWSService&lt;IAmazonSecurityTokenService&gt;()</c>
+/// registered, signed by the <c>reports</c> profile (<c>UseAsDefaultAWSCredentials("reports")</c>). The container builds the
+/// client once; every call is signed with the current session, refreshed ahead of expiry in the background.
 /// </summary>
 public sealed partial class CallerIdentityWorker(
-    [FromKeyedServices("reports")] AWSCredentials credentials,
-    StsEndpoint endpoint,
+    IAmazonSecurityTokenService client,
     IOptions<WorkerSettings> settings,
     TimeProvider time,
     ILogger<CallerIdentityWorker> logger) : BackgroundService
@@ -20,11 +18,6 @@ public sealed partial class CallerIdentityWorker(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var client = new AmazonSecurityTokenServiceClient(credentials, new AmazonSecurityTokenServiceConfig
-        {
-            ServiceURL = endpoint.Url.ToString(),
-            AuthenticationRegion = "us-east-1",
-        });
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -1,8 +1,14 @@
+using Amazon.Extensions.NETCore.Setup;
+using Amazon.SecurityToken;
 using CredentialKit.LocalSts;
 using CredentialKit.Samples.Worker;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
-// CredentialKit hosted-service sample: profiles from appsettings.json, a BackgroundService calling STS
-// GetCallerIdentity with keyed AWSCredentials, and the health check printed on a timer — against an embedded LocalSts.
+// CredentialKit hosted-service sample: profiles from appsettings.json, an STS client registered with the AWS SDK's
+// AddAWSService<T>() and signed by the "reports" profile, a BackgroundService calling GetCallerIdentity with it, the
+// health check printed on a timer, and CredentialKit's metrics and spans through OpenTelemetry's console exporter —
+// against an embedded LocalSts.
 var localStsOptions = LocalStsOptions.CreateDemo();
 localStsOptions.SessionLifetimeOverride = TimeSpan.FromSeconds(20); // several refresh cycles in under a minute
 await using var localSts = await LocalStsServer.StartNewAsync(localStsOptions);
@@ -14,9 +20,23 @@ builder.Configuration.AddInMemoryCollection(
     new[] { "hub", "reports" }.Select(p => new KeyValuePair<string, string?>($"CredentialKit:Profiles:{p}:Sts:ServiceUrl", localSts.Endpoint.ToString())));
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(new StsEndpoint(localSts.Endpoint));
 builder.Services.Configure<WorkerSettings>(builder.Configuration.GetSection("Worker"));
-builder.Services.AddCredentialKit(builder.Configuration.GetSection("CredentialKit"));
+
+// The application's AWSOptions: everything but the credentials (here the endpoint; against real AWS, AWS:Region).
+// GetAWSOptions() reads the "AWS" section, as AddAWSService<T>() would without this line.
+var awsOptions = builder.Configuration.GetAWSOptions();
+awsOptions.DefaultClientConfig.ServiceURL = localSts.Endpoint.ToString();
+builder.Services.AddDefaultAWSOptions(awsOptions);
+
+// After AddDefaultAWSOptions: CredentialKit stands in for those options with a copy signed by the "reports" profile.
+builder.Services.AddCredentialKit(builder.Configuration.GetSection("CredentialKit"))
+    .UseAsDefaultAWSCredentials("reports");            // the SDK's own AddAWSService<T>() clients sign with "reports"
+builder.Services.AddAWSService<IAmazonSecurityTokenService>();
+
+// CredentialKit's meter and activity source are both named "CredentialKit".
+builder.Services.AddOpenTelemetry()
+    .WithMetrics(metrics => metrics.AddMeter("CredentialKit").AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 15_000))
+    .WithTracing(tracing => tracing.AddSource("CredentialKit").AddConsoleExporter());
 builder.Services.AddHealthChecks().AddCredentialKitHealthCheck();
 builder.Services.AddHostedService<CallerIdentityWorker>();
 builder.Services.AddHostedService<HealthReporter>();

@@ -1,133 +1,31 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
-using System.Text;
+using PublicApiGenerator;
 
 namespace CredentialKit.Testing;
 
 /// <summary>
-/// Renders an assembly's public surface as sorted text, one declaration a line, so a snapshot comparison shows any
-/// change to types, members, signatures, accessibility or inheritance.
+/// An assembly's public surface as C# declarations, rendered by PublicApiGenerator: signatures with nullability
+/// annotations, default values, attributes (including trimming and AOT annotations) and the extension classes in
+/// <c>Microsoft.Extensions.DependencyInjection</c>, which the generator leaves out by default.
 /// </summary>
 internal static class PublicApiText
 {
-    private const BindingFlags Declared = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-
-    public static string For(Assembly assembly)
+    private static readonly ApiGeneratorOptions Options = new()
     {
-        var text = new StringBuilder();
-        foreach (var type in assembly.GetExportedTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
-        {
-            text.AppendLine(Describe(type));
-            foreach (var member in Members(type).Order(StringComparer.Ordinal))
-            {
-                text.Append("    ").AppendLine(member);
-            }
-        }
+        // The generator skips Microsoft.* and System.* namespaces by default; CredentialKit puts its DI extensions there on purpose.
+        AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection"],
+        IncludeAssemblyAttributes = false,
 
-        return text.ToString().ReplaceLineEndings("\n");
-    }
+        // Compiler bookkeeping that says nothing about the API.
+        ExcludeAttributes =
+        [
+            "System.Runtime.CompilerServices.CompilerGeneratedAttribute",
+            "System.Runtime.CompilerServices.NullableContextAttribute",
+            "System.Diagnostics.DebuggerNonUserCodeAttribute",
+        ],
+    };
 
-    private static string Describe(Type type)
-    {
-        var kind = type.IsEnum ? "enum" : type.IsInterface ? "interface" : type.IsValueType ? "struct"
-            : typeof(Delegate).IsAssignableFrom(type) ? "delegate" : "class";
-        var modifiers = kind != "class" ? string.Empty
-            : type.IsAbstract && type.IsSealed ? "static "
-            : type.IsAbstract ? "abstract "
-            : type.IsSealed ? "sealed " : string.Empty;
-        var bases = new List<string>();
-        if (kind == "class" && type.BaseType is { } baseType && baseType != typeof(object))
-        {
-            bases.Add(Name(baseType));
-        }
-
-        bases.AddRange(type.GetInterfaces().Where(i => i.IsPublic || i.IsNestedPublic).Select(Name).Order(StringComparer.Ordinal));
-        return $"public {modifiers}{kind} {Name(type)}" + (bases.Count > 0 && kind != "enum" ? " : " + string.Join(", ", bases) : string.Empty);
-    }
-
-    private static IEnumerable<string> Members(Type type)
-    {
-        if (type.IsEnum)
-        {
-            foreach (var name in Enum.GetNames(type))
-            {
-                yield return $"{name} = {Convert.ToInt64(Enum.Parse(type, name), System.Globalization.CultureInfo.InvariantCulture)}";
-            }
-
-            yield break;
-        }
-
-        foreach (var ctor in type.GetConstructors(BindingFlags.Public | BindingFlags.Instance))
-        {
-            yield return $"ctor({Parameters(ctor)})";
-        }
-
-        foreach (var field in type.GetFields(Declared))
-        {
-            yield return $"{(field.IsLiteral ? "const " : field.IsStatic ? "static " : string.Empty)}{(field.IsInitOnly ? "readonly " : string.Empty)}{Name(field.FieldType)} {field.Name}";
-        }
-
-        foreach (var property in type.GetProperties(Declared))
-        {
-            var accessors = new List<string>();
-            if (property.GetMethod is { IsPublic: true })
-            {
-                accessors.Add("get;");
-            }
-
-            if (property.SetMethod is { IsPublic: true } setter)
-            {
-                accessors.Add(setter.ReturnParameter.GetRequiredCustomModifiers().Any(m => m == typeof(IsExternalInit)) ? "init;" : "set;");
-            }
-
-            var indexer = property.GetIndexParameters();
-            var name = indexer.Length == 0 ? property.Name : $"this[{string.Join(", ", indexer.Select(p => Name(p.ParameterType)))}]";
-            var isStatic = (property.GetMethod ?? property.SetMethod)!.IsStatic ? "static " : string.Empty;
-            yield return $"{isStatic}{Name(property.PropertyType)} {name} {{ {string.Join(" ", accessors)} }}";
-        }
-
-        foreach (var evt in type.GetEvents(Declared))
-        {
-            yield return $"event {Name(evt.EventHandlerType!)} {evt.Name}";
-        }
-
-        foreach (var method in type.GetMethods(Declared).Where(m => !m.IsSpecialName))
-        {
-            var modifiers = method.IsStatic ? "static " : method.IsAbstract && !type.IsInterface ? "abstract " : method.IsVirtual && !method.IsFinal && !type.IsInterface ? "virtual " : string.Empty;
-            var extension = method.IsDefined(typeof(ExtensionAttribute)) ? "this " : string.Empty;
-            var generic = method.IsGenericMethodDefinition ? $"<{string.Join(", ", method.GetGenericArguments().Select(a => a.Name))}>" : string.Empty;
-            yield return $"{modifiers}{Name(method.ReturnType)} {method.Name}{generic}({extension}{Parameters(method)})";
-        }
-    }
-
-    private static string Parameters(MethodBase method) => string.Join(", ", method.GetParameters().Select(p =>
-        $"{(p.IsOut ? "out " : p.ParameterType.IsByRef ? "ref " : string.Empty)}{Name(p.ParameterType)} {p.Name}{(p.HasDefaultValue ? " = " + (p.DefaultValue ?? "null") : string.Empty)}"));
-
-    private static string Name(Type type)
-    {
-        if (type.IsByRef)
-        {
-            return Name(type.GetElementType()!);
-        }
-
-        if (type.IsArray)
-        {
-            return Name(type.GetElementType()!) + "[]";
-        }
-
-        if (type.IsGenericParameter)
-        {
-            return type.Name;
-        }
-
-        var name = type.IsNested ? $"{Name(type.DeclaringType!)}.{type.Name}" : $"{type.Namespace}.{type.Name}";
-        if (!type.IsGenericType)
-        {
-            return name;
-        }
-
-        return $"{name[..name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(Name))}>";
-    }
+    public static string For(Assembly assembly) => assembly.GeneratePublicApi(Options).ReplaceLineEndings("\n");
 }
 
 /// <summary>
@@ -136,7 +34,7 @@ internal static class PublicApiText
 /// </summary>
 internal static class PublicApiSnapshot
 {
-    public static void Verify(System.Reflection.Assembly assembly, string name, string testProject)
+    public static void Verify(Assembly assembly, string name, string testProject)
     {
         // Found from the test binaries upwards (not CallerFilePath: deterministic CI builds map source paths away).
         var directory = Path.Combine(RepositoryRoot(), "tests", testProject, "PublicApi");

@@ -13,7 +13,7 @@ internal sealed class CredentialKitBuilder(IServiceCollection services, Credenti
     public IServiceCollection Services { get; } = services;
 
     [RequiresUnreferencedCode(StrictConfigurationBinder.TrimmingMessage)]
-    [RequiresDynamicCode(StrictConfigurationBinder.TrimmingMessage)]
+    [RequiresDynamicCode(StrictConfigurationBinder.AotMessage)]
     public ICredentialKitBuilder AddProfile(string name, IConfiguration configuration)
     {
         ThrowIfBlank(name);

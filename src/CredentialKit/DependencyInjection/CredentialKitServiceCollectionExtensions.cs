@@ -78,7 +78,7 @@ public static class CredentialKitServiceCollectionExtensions
     /// <example><code>builder.Services.AddCredentialKit(builder.Configuration.GetSection("CredentialKit"));</code></example>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     [RequiresUnreferencedCode(StrictConfigurationBinder.TrimmingMessage)]
-    [RequiresDynamicCode(StrictConfigurationBinder.TrimmingMessage)]
+    [RequiresDynamicCode(StrictConfigurationBinder.AotMessage)]
     public static ICredentialKitBuilder AddCredentialKit(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);

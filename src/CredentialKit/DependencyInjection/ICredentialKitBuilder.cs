@@ -27,7 +27,7 @@ public interface ICredentialKitBuilder
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space, or differs only in case from a registered profile.</exception>
     [RequiresUnreferencedCode(StrictConfigurationBinder.TrimmingMessage)]
-    [RequiresDynamicCode(StrictConfigurationBinder.TrimmingMessage)]
+    [RequiresDynamicCode(StrictConfigurationBinder.AotMessage)]
     ICredentialKitBuilder AddProfile(string name, IConfiguration configuration);
 
     /// <summary>Registers the profile <paramref name="name"/> configured in code.</summary>

@@ -30,11 +30,15 @@ namespace CredentialKit;
 /// it splits keys at <c>':'</c>, a list of <c>{ "Key": "cost:center", "Value": "42" }</c>; the two forms may be mixed.
 /// </para>
 /// </remarks>
+[RequiresUnreferencedCode(StrictConfigurationBinder.TrimmingMessage)]
+[RequiresDynamicCode(StrictConfigurationBinder.AotMessage)]
 internal static class StrictConfigurationBinder
 {
-    /// <summary>Why binding configuration cannot be trimmed or compiled ahead of time.</summary>
-    public const string TrimmingMessage =
-        "Binds configuration to CredentialKit's options by reflection over their public properties; configure profiles in code (AddProfile(name, options => ...)) for trimmed or native AOT applications.";
+    /// <summary>Why binding from configuration is not trim-safe, and the code-configured alternative.</summary>
+    public const string TrimmingMessage = "Binds configuration to CredentialKitOptions and CredentialProfileOptions by reflection. For trimmed or Native AOT apps, configure profiles in code with AddProfile(name, Action<CredentialProfileOptions>) or CredentialProvider.Create.";
+
+    /// <summary>Why binding from configuration is not Native AOT-safe, and the code-configured alternative.</summary>
+    public const string AotMessage = "The configuration binder may create generic collection types at run time. For Native AOT apps, configure profiles in code with AddProfile(name, Action<CredentialProfileOptions>) or CredentialProvider.Create.";
 
     /// <summary>The members of one item of the list form of a string map (session tags).</summary>
     private const string EntryKey = "Key";

@@ -93,7 +93,7 @@ internal sealed class StsCallPipeline
     private async Task<T> AttemptAsync<T>(string operation, string? region, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken)
     {
         attempts.Increment();
-        using var activity = CredentialKitTelemetry.ActivitySource.StartActivity($"CredentialKit.Sts.{operation}", ActivityKind.Client);
+        using var activity = CredentialKitTelemetry.ActivitySource.StartActivity($"STS/{operation}", ActivityKind.Client); // OpenTelemetry RPC naming for AWS: "{rpc.service}/{rpc.method}"
         activity?.SetTag("rpc.system", "aws-api");
         activity?.SetTag("rpc.service", "STS");
         activity?.SetTag("rpc.method", operation);

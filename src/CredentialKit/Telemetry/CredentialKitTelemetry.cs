@@ -12,6 +12,15 @@ internal sealed class CredentialKitTelemetry : IDisposable
 {
     public const string Name = "CredentialKit";
 
+    /// <summary>
+    /// Bucket advice for <c>credentialkit.refresh.duration</c> (seconds): a loopback call takes milliseconds, a regional STS call
+    /// tens to hundreds, and retries with backoff and attempt timeouts reach tens of seconds. The OpenTelemetry default
+    /// buckets (0 to 10,000) are meant for milliseconds and would put almost every refresh in the first bucket.
+    /// </summary>
+    /// <remarks>Advice needs .NET 9's <c>System.Diagnostics.DiagnosticSource</c>; the net8.0 build records without it.</remarks>
+    public static readonly IReadOnlyList<double> RefreshDurationBuckets =
+        [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
     public static readonly ActivitySource ActivitySource = new(Name);
 
     private static readonly Lazy<CredentialKitTelemetry> SharedInstance = new(() => new CredentialKitTelemetry(null));
@@ -27,7 +36,11 @@ internal sealed class CredentialKitTelemetry : IDisposable
         Refreshes = _meter.CreateCounter<long>("credentialkit.refresh.count", unit: "{refresh}",
             description: "Session refreshes, by outcome (success, failure, served_cached) and trigger.");
         RefreshDuration = _meter.CreateHistogram<double>("credentialkit.refresh.duration", unit: "s",
-            description: "Time from the start of a refresh to a new session or a final failure, retries included.");
+            description: "Time from the start of a refresh to a new session or a final failure, retries included."
+#if NET9_0_OR_GREATER
+            , tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RefreshDurationBuckets }
+#endif
+            );
         StsRequests = _meter.CreateCounter<long>("credentialkit.sts.requests", unit: "{request}",
             description: "STS requests (attempts), by operation and outcome (success or the STS error code).");
         _meter.CreateObservableGauge("credentialkit.session.remaining_lifetime", ObserveRemainingLifetime, unit: "s",
