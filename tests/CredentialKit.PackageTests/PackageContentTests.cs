@@ -17,8 +17,33 @@ public sealed class PackageContentTests(PackedPackages packages) : IClassFixture
     // The GUID of SourceLink's custom debug information in a portable PDB.
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
 
-    public static TheoryData<string> Packages() => new(
-        Directory.GetDirectories(Path.Combine(FindRoot(), "src")).Select(Path.GetFileName).OfType<string>());
+    public static TheoryData<string> Packages() => new(PackageIds());
+
+    /// <summary>The library packages: every package but the .NET tools, which ship a program under <c>tools/</c>.</summary>
+    public static TheoryData<string> LibraryPackages() => new(PackageIds().Where(id => !IsTool(id)));
+
+    [Fact]
+    public void ToolPackage_ShipsTheLocalstsCommandForEveryTargetFrameworkWithNoDependencies()
+    {
+        using var package = packages.Open(Project("CredentialKit.LocalSts.Tool"));
+
+        var settings = package.Entries.Where(e => e.FullName.EndsWith("/DotnetToolSettings.xml", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(settings);
+        foreach (var entry in settings)
+        {
+            using var stream = entry.Open();
+            var command = XDocument.Load(stream).Descendants("Command").Single();
+            Assert.Equal("localsts", command.Attribute("Name")?.Value);
+        }
+
+        var dependencies = Metadata(package).Elements().SingleOrDefault(e => e.Name.LocalName == "dependencies");
+        Assert.True(dependencies is null || !dependencies.Descendants().Any(d => d.Attribute("id") is not null));
+    }
+
+    private static IEnumerable<string> PackageIds() =>
+        Directory.GetDirectories(Path.Combine(FindRoot(), "src")).Select(Path.GetFileName).OfType<string>();
+
+    private static bool IsTool(string id) => id.EndsWith(".Tool", StringComparison.Ordinal);
 
     [Theory]
     [MemberData(nameof(Packages))]
@@ -80,7 +105,7 @@ public sealed class PackageContentTests(PackedPackages packages) : IClassFixture
     }
 
     [Theory]
-    [MemberData(nameof(Packages))]
+    [MemberData(nameof(LibraryPackages))]
     public void Package_HasAssemblyAndXmlDocsForEveryTargetFramework(string id)
     {
         using var package = packages.Open(Project(id));
@@ -124,7 +149,7 @@ public sealed class PackageContentTests(PackedPackages packages) : IClassFixture
     }
 
     [Theory]
-    [MemberData(nameof(Packages))]
+    [MemberData(nameof(LibraryPackages))]
     public void Dependencies_OneGroupPerFrameworkOnThatFrameworksMicrosoftExtensionsLine(string id)
     {
         using var package = packages.Open(Project(id));
