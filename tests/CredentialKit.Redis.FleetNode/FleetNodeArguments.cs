@@ -12,12 +12,13 @@ internal sealed record FleetNodeArguments(
     TimeSpan Interval,
     TimeSpan RefreshAhead,
     TimeSpan MinimumLifetime,
-    string RoleSessionName)
+    string RoleSessionName,
+    TimeSpan? StoreTimeout = null)
 {
     public const string Usage =
         "usage: CredentialKit.Redis.FleetNode --sts <LocalSts endpoint> [--redis <StackExchange.Redis configuration>] " +
         "[--key-ring <directory shared by the fleet>] [--prefix <key prefix>] [--duration <s>] [--interval-ms <ms>] " +
-        "[--refresh-ahead <s>] [--minimum-lifetime <s>] [--session-name <name>]";
+        "[--refresh-ahead <s>] [--minimum-lifetime <s>] [--session-name <name>] [--store-timeout <s>]";
 
     public static FleetNodeArguments Parse(string[] args)
     {
@@ -44,7 +45,8 @@ internal sealed record FleetNodeArguments(
             TimeSpan.FromMilliseconds(Get("interval-ms") is { } ms ? double.Parse(ms, CultureInfo.InvariantCulture) : 50),
             Seconds("refresh-ahead", 10),
             Seconds("minimum-lifetime", 2),
-            Get("session-name") ?? "fleet");
+            Get("session-name") ?? "fleet",
+            Get("store-timeout") is { } storeTimeout ? TimeSpan.FromSeconds(double.Parse(storeTimeout, CultureInfo.InvariantCulture)) : null);
         if (values.Count > 0)
         {
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}. {Usage}");

@@ -36,6 +36,7 @@ await using var store = arguments.Redis is null ? null : new RedisSharedSessionS
     DataProtectionProvider = container.GetRequiredService<IDataProtectionProvider>(),
     KeyPrefix = arguments.KeyPrefix,
     TimeProvider = time,
+    OperationTimeout = arguments.StoreTimeout ?? new RedisSharedSessionStoreOptions().OperationTimeout,
 });
 await using var cache = new SessionCache(new SessionCacheOptions { TimeProvider = time, SharedStore = store });
 
