@@ -1,6 +1,7 @@
 using CredentialKit.LocalSts;
 using CredentialKit.Redis.Tests.Helpers;
 using Microsoft.AspNetCore.DataProtection;
+using StackExchange.Redis;
 
 namespace CredentialKit.Redis.Tests;
 
@@ -103,7 +104,8 @@ public sealed class SharedStoreWiringTests(RedisServerFixture redis) : IClassFix
         var rejected = await first.GetCredentialsAsync();
         Assert.Equal(rejected.AccessKeyId, (await second.GetCredentialsAsync()).AccessKeyId);
 
-        // The second process subscribes when it first waits on a lease; make it subscribe by a refresh that waits.
+        // Both processes subscribe in the background after their first session; the notice must find them listening.
+        await WaitForSubscribersAsync(2);
         first.Invalidate(rejected);
         var replacement = await first.GetCredentialsAsync();
 
@@ -131,6 +133,16 @@ public sealed class SharedStoreWiringTests(RedisServerFixture redis) : IClassFix
         var adopted = await late.GetCredentialsAsync();
 
         Assert.Equal(fresh.AccessKeyId, adopted.AccessKeyId);
+    }
+
+    private async Task WaitForSubscribersAsync(int count)
+    {
+        var server = redis.Admin.GetServer(redis.Admin.GetEndPoints()[0]);
+        await Polling.UntilAsync(async () =>
+        {
+            var counts = (RedisResult[])(await server.ExecuteAsync("PUBSUB", "NUMSUB", _prefix + "changes"))!;
+            return (long)counts[1] >= count ? (object)true : null;
+        }, $"{count} subscribed processes");
     }
 
     private CredentialProfileOptions Profile()

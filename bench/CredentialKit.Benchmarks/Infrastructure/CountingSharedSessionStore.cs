@@ -22,7 +22,7 @@ internal sealed class CountingSharedSessionStore : ISharedSessionStore
     public ValueTask<ISharedSessionLease?> TryAcquireLeaseAsync(string hopKey, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _calls);
-        return new(new Lease());
+        return new(new Lease(hopKey));
     }
 
     public ValueTask WriteAsync(string hopKey, SessionCredentials credentials, CancellationToken cancellationToken = default)
@@ -41,13 +41,15 @@ internal sealed class CountingSharedSessionStore : ISharedSessionStore
     public ValueTask<IAsyncDisposable> SubscribeAsync(Action<SharedSessionChange> onChange, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _calls);
-        return new(new Lease());
+        return new(new Lease("*"));
     }
 
     public SharedSessionStoreStatus GetStatus() => new(isAvailable: true, state: "Closed");
 
-    private sealed class Lease : ISharedSessionLease
+    private sealed class Lease(string hopKey) : ISharedSessionLease
     {
+        public string HopKey { get; } = hopKey;
+
         public ValueTask<bool> ReleaseAsync(CancellationToken cancellationToken = default) => new(true);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -280,8 +280,10 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
             return false;
         }
 
+        // "Newer" is "not older and another session": STS writes expirations in whole seconds, so the replacement of a
+        // session rejected within a second of its issue carries the same expiration, and must still be adopted.
         var usable = shared.RemainingLifetime(_time.GetUtcNow()) > requiredLifetime
-            && (held is null || (shared.Expiration > held.Expiration && !string.Equals(shared.AccessKeyId, held.AccessKeyId, StringComparison.Ordinal)))
+            && (held is null || (shared.Expiration >= held.Expiration && !string.Equals(shared.AccessKeyId, held.AccessKeyId, StringComparison.Ordinal)))
             && !IsRejected(SharedSessionChange.SessionIdOf(shared));
         if (!usable)
         {
