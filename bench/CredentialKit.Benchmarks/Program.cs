@@ -4,6 +4,7 @@ using CredentialKit.Benchmarks.CacheAbuse;
 using CredentialKit.Benchmarks.Contention;
 using CredentialKit.Benchmarks.EndToEnd;
 using CredentialKit.Benchmarks.Fleet;
+using CredentialKit.Benchmarks.FleetRedis;
 using CredentialKit.Benchmarks.HotPath;
 using CredentialKit.Benchmarks.Infrastructure;
 using CredentialKit.Benchmarks.RealClock;
@@ -25,6 +26,8 @@ internal static class Program
           hotpath | contention | e2e   BenchmarkDotNet suites; other arguments go to BenchmarkSwitcher (--filter '*Sdk*', ...)
           storm   [--callers 10000] [--rounds 5]
           fleet   [--processes 10000] [--hours 24] [--start-window-seconds 60] [--samples 100000] [--seed 1] [--jitter 0.5,0]
+          fleet-redis [--processes 20] [--cycles 10] [--lifetime-seconds 20]   real processes, LocalSts, redis-server
+          fleet-model [--processes 10000] [--roles 5000] [--seed 1]   peak AssumeRole rate with and without a shared store
           soak    [--cycles 1000000]
           syncpath [--threads 64] [--no-boost]   one cold synchronous storm per process
           abuse   [--tenants 3000] [--loop-seconds 10]   session cache and invalidation under abuse
@@ -52,6 +55,8 @@ internal static class Program
                 "e2e" => RunBenchmarks<EndToEndBenchmarks>(rest),
                 "storm" => await RefreshStorm.RunAsync(Int(rest, "--callers", 10_000), Int(rest, "--rounds", 5)),
                 "fleet" => await RunFleetAsync(rest),
+                "fleet-redis" => await FleetRedisSuite.RunAsync(Int(rest, "--processes", 20), Int(rest, "--cycles", 10), Int(rest, "--lifetime-seconds", 20)),
+                "fleet-model" => SharedFleetModel.Run(Int(rest, "--processes", 10_000), Int(rest, "--roles", 5_000), Int(rest, "--seed", 1)),
                 "soak" => await SoakTest.RunAsync(Int(rest, "--cycles", 1_000_000)),
                 "syncpath" => await ColdSyncPath.RunAsync(Int(rest, "--threads", 64), boost: !rest.Contains("--no-boost")),
                 "abuse" => await CacheAbuseSuite.RunAsync(Int(rest, "--tenants", 3_000), Int(rest, "--loop-seconds", 10)),

@@ -80,6 +80,7 @@ internal sealed class ChainedCredentialProvider : ICredentialProvider
         ArgumentNullException.ThrowIfNull(rejected);
         ObjectDisposedException.ThrowIf(_disposed, this);
         _session?.Invalidate(rejected);
+        _cache.ReportRejected(_hop, rejected);
     }
 
     public ICredentialProvider ForRole(AssumeRoleOptions role)

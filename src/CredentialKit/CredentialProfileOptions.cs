@@ -25,4 +25,13 @@ public sealed class CredentialProfileOptions
 
     /// <summary>Gets when sessions are re-issued and how STS failures are retried.</summary>
     public RefreshOptions Refresh { get; } = new();
+
+    /// <summary>
+    /// Gets or sets whether the profile's sessions are shared with the other processes of a fleet through the session
+    /// cache's <see cref="SessionCacheOptions.SharedStore"/>, when it has one. Turn it off for a profile whose sessions
+    /// must stay in this process (each process then appears in CloudTrail under its own session, and nobody who can read
+    /// the store can read them); its hops then never share a session with a profile that shares, even in-process.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>. Without a shared store it has no effect.</value>
+    public bool UseSharedStore { get; set; } = true;
 }

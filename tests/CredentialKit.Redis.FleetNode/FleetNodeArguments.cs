@@ -12,12 +12,14 @@ internal sealed record FleetNodeArguments(
     TimeSpan Interval,
     TimeSpan RefreshAhead,
     TimeSpan MinimumLifetime,
-    string RoleSessionName)
+    string RoleSessionName,
+    TimeSpan? StoreTimeout = null,
+    int Hops = 2)
 {
     public const string Usage =
         "usage: CredentialKit.Redis.FleetNode --sts <LocalSts endpoint> [--redis <StackExchange.Redis configuration>] " +
         "[--key-ring <directory shared by the fleet>] [--prefix <key prefix>] [--duration <s>] [--interval-ms <ms>] " +
-        "[--refresh-ahead <s>] [--minimum-lifetime <s>] [--session-name <name>]";
+        "[--refresh-ahead <s>] [--minimum-lifetime <s>] [--session-name <name>] [--store-timeout <s>] [--hops 2|3]";
 
     public static FleetNodeArguments Parse(string[] args)
     {
@@ -44,7 +46,13 @@ internal sealed record FleetNodeArguments(
             TimeSpan.FromMilliseconds(Get("interval-ms") is { } ms ? double.Parse(ms, CultureInfo.InvariantCulture) : 50),
             Seconds("refresh-ahead", 10),
             Seconds("minimum-lifetime", 2),
-            Get("session-name") ?? "fleet");
+            Get("session-name") ?? "fleet",
+            Get("store-timeout") is { } storeTimeout ? TimeSpan.FromSeconds(double.Parse(storeTimeout, CultureInfo.InvariantCulture)) : null,
+            Get("hops") is { } hops ? int.Parse(hops, CultureInfo.InvariantCulture) : 2);
+        if (parsed.Hops is not (2 or 3))
+        {
+            throw new ArgumentException($"--hops is {parsed.Hops}; it must be 2 (hub, reports) or 3 (hub, reports, warehouse). {Usage}");
+        }
         if (values.Count > 0)
         {
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}. {Usage}");

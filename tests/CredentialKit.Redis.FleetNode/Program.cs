@@ -36,6 +36,7 @@ await using var store = arguments.Redis is null ? null : new RedisSharedSessionS
     DataProtectionProvider = container.GetRequiredService<IDataProtectionProvider>(),
     KeyPrefix = arguments.KeyPrefix,
     TimeProvider = time,
+    OperationTimeout = arguments.StoreTimeout ?? new RedisSharedSessionStoreOptions().OperationTimeout,
 });
 await using var cache = new SessionCache(new SessionCacheOptions { TimeProvider = time, SharedStore = store });
 
@@ -50,6 +51,27 @@ var options = new CredentialProfileOptions
     Sts = { ServiceUrl = arguments.StsEndpoint, AuthenticationRegion = "us-east-1" },
     Refresh = { RefreshAhead = arguments.RefreshAhead, MinimumLifetime = arguments.MinimumLifetime },
 };
+if (arguments.Hops == 3)
+{
+    // A third account whose role trusts reports sessions; the bench's LocalSts adds it (see FleetRedisSuite).
+    options.Roles.Add(new AssumeRoleOptions { RoleArn = "arn:aws:iam::777788889999:role/warehouse", RoleSessionName = arguments.RoleSessionName });
+}
+
+// How long each refresh takes (the CredentialKit.Refresh span): an adoption from the store, or an STS call.
+var refreshMilliseconds = new System.Collections.Concurrent.ConcurrentQueue<double>();
+using var refreshListener = new System.Diagnostics.ActivityListener
+{
+    ShouldListenTo = source => source.Name == "CredentialKit",
+    Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+    ActivityStopped = activity =>
+    {
+        if (activity.OperationName == "CredentialKit.Refresh")
+        {
+            refreshMilliseconds.Enqueue(activity.Duration.TotalMilliseconds);
+        }
+    },
+};
+System.Diagnostics.ActivitySource.AddActivityListener(refreshListener);
 await using var provider = CredentialProvider.Create(options, cache, profileName: "fleet");
 
 long calls = 0, failures = 0, belowMinimum = 0;
@@ -94,5 +116,6 @@ Console.WriteLine(JsonSerializer.Serialize(new
     lastError,
     refreshes = status.RefreshCount,
     store = store?.GetStatus().State ?? "none",
+    refreshMilliseconds = refreshMilliseconds.ToArray(),
 }));
 return failures == 0 && belowMinimum == 0 ? 0 : 1;

@@ -16,6 +16,9 @@ public class HotPathBenchmarks
     private AWSCredentials _adapter = null!;
     private AssumeRoleAWSCredentials _sdk = null!;
     private LocalStsEnvironment _sts = null!;
+    private ICredentialProvider _shared = null!;
+    private CountingSharedSessionStore _store = null!;
+    private long _storeCallsAfterSetup;
     private int _callsAfterSetup;
 
     [GlobalSetup]
@@ -27,6 +30,12 @@ public class HotPathBenchmarks
         _sdk = LocalStsEnvironment.CreateSdkCredentials();
         _provider.GetCredentialsAsync().AsTask().GetAwaiter().GetResult();
         _sdk.GetCredentialsAsync().GetAwaiter().GetResult();
+
+        // The same profile over a cache with a shared session store: only the refresh path may consult it.
+        _store = new CountingSharedSessionStore();
+        _shared = CredentialProvider.Create(_sts.Profile(), new SessionCacheOptions { SharedStore = _store }, "bench-shared");
+        _shared.GetCredentialsAsync().AsTask().GetAwaiter().GetResult();
+        _storeCallsAfterSetup = _store.Calls;
         _callsAfterSetup = _sts.AssumeRoleCalls;
     }
 
@@ -35,7 +44,9 @@ public class HotPathBenchmarks
     {
         var during = _sts.AssumeRoleCalls - _callsAfterSetup;
         Console.WriteLine($"// STS AssumeRole calls while measuring: {during} (expected 0)");
+        Console.WriteLine($"// Shared store calls while measuring: {_store.Calls - _storeCallsAfterSetup} (expected 0)");
         _provider.Dispose();
+        _shared.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "SDK AssumeRoleAWSCredentials.GetCredentialsAsync()")]
@@ -46,6 +57,9 @@ public class HotPathBenchmarks
 
     [Benchmark(Description = "CredentialKit provider.GetCredentialsAsync()")]
     public ValueTask<SessionCredentials> CredentialKit_GetCredentialsAsync() => _provider.GetCredentialsAsync();
+
+    [Benchmark(Description = "CredentialKit provider.GetCredentialsAsync(), shared store configured")]
+    public ValueTask<SessionCredentials> CredentialKit_GetCredentialsAsync_WithSharedStore() => _shared.GetCredentialsAsync();
 
     [Benchmark(Description = "CredentialKit ToAwsCredentials().GetCredentialsAsync()")]
     public Task<ImmutableCredentials> Adapter_GetCredentialsAsync() => _adapter.GetCredentialsAsync();

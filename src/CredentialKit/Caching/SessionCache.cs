@@ -21,7 +21,7 @@ namespace CredentialKit;
 /// ones; held sessions alone have timers and gauge series. Disposing the cache disposes every session.
 /// </para>
 /// </remarks>
-public sealed class SessionCache : IDisposable, IAsyncDisposable
+public sealed partial class SessionCache : IDisposable, IAsyncDisposable
 {
     private readonly IMemoryCache _idlePool;
     private readonly bool _ownsPool;
@@ -48,6 +48,7 @@ public sealed class SessionCache : IDisposable, IAsyncDisposable
             options.MeterFactory is null ? CredentialKitTelemetry.Shared : new CredentialKitTelemetry(options.MeterFactory),
             options.StsClientFactory ?? CredentialKit.StsClientFactory.Instance,
             options.Random ?? System.Random.Shared.NextDouble);
+        _sharedSessions = CreateCoordinator(options);
         _ownsPool = options.MemoryCache is null;
         _idlePool = options.MemoryCache ?? new MemoryCache(new MemoryCacheOptions
         {
@@ -131,13 +132,17 @@ public sealed class SessionCache : IDisposable, IAsyncDisposable
         {
             Context.Telemetry.Dispose();
         }
+
+        EndSharing();
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        // Ends the shared store's subscription and waits for it, where the synchronous Dispose cannot.
+        var endingSharing = EndSharingAsync();
         Dispose();
-        return ValueTask.CompletedTask;
+        await endingSharing.ConfigureAwait(false);
     }
 
     /// <summary>

@@ -117,6 +117,21 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
         return ok && removed;
     }
 
+    /// <summary>
+    /// Subscribes to the other processes' notices (once; a no-op when subscribed), so that a session rejected elsewhere is
+    /// dropped here even by a process that has not yet had to wait on a lease. A store failure only leaves it unsubscribed.
+    /// </summary>
+    /// <returns>A task that completes when subscribed, or when subscribing failed.</returns>
+    public Task EnsureSubscribedAsync()
+    {
+        if (_subscription is not null || _disposed)
+        {
+            return Task.CompletedTask;
+        }
+
+        return SubscribeQuietlyAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
@@ -265,8 +280,10 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
             return false;
         }
 
+        // "Newer" is "not older and another session": STS writes expirations in whole seconds, so the replacement of a
+        // session rejected within a second of its issue carries the same expiration, and must still be adopted.
         var usable = shared.RemainingLifetime(_time.GetUtcNow()) > requiredLifetime
-            && (held is null || (shared.Expiration > held.Expiration && !string.Equals(shared.AccessKeyId, held.AccessKeyId, StringComparison.Ordinal)))
+            && (held is null || (shared.Expiration >= held.Expiration && !string.Equals(shared.AccessKeyId, held.AccessKeyId, StringComparison.Ordinal)))
             && !IsRejected(SharedSessionChange.SessionIdOf(shared));
         if (!usable)
         {
@@ -298,6 +315,18 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
                 new KeyValuePair<string, object?>("operation", operation),
                 new KeyValuePair<string, object?>("error.type", errorType));
             return (false, default);
+        }
+    }
+
+    private async Task SubscribeQuietlyAsync()
+    {
+        try
+        {
+            await EnsureSubscribedAsync("*", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile: nothing to subscribe for.
         }
     }
 

@@ -21,10 +21,12 @@ internal static class ChainBuilder
             RefreshSettings.From(options.Refresh),
             ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase));
 
+        chain = WithFleetIdentity(chain, plan.Signer, options);
+
         HopDefinition? hop = null;
         AWSCredentials signer = plan.Signer.Credentials;
         ICredentialProvider? parent = null;
-        var parentKey = plan.Signer.Fingerprint;
+        var parentKey = RootKey(plan.Signer, options);
 
         // A role assumed with an assumed-role session is role chaining (one hour at most); one assumed with long-term
         // keys or a GetSessionToken session is not.
@@ -68,10 +70,18 @@ internal static class ChainBuilder
     {
         var template = AssumeRoleTemplate.From(role, isChained);
         var key = CacheKeys.ForHop(parentKey, template.Describe(), chain.Sts, chain.Settings);
-        var next = chain with { TransitiveTagKeys = chain.TransitiveTagKeys.Union(template.TransitiveTagKeys), IsRoleSession = true };
+        var next = chain with
+        {
+            TransitiveTagKeys = chain.TransitiveTagKeys.Union(template.TransitiveTagKeys),
+            IsRoleSession = true,
+            FleetIdentity = FleetHopIdentity.ForRole(chain.FleetIdentity, template, chain.Sts),
+        };
         return new HopDefinition(key, template.RoleArn, priority, next, cache =>
             new RefreshingSession(
-                new AssumeRoleFetcher(template, signer, parent, chain.Sts, chain.Settings, cache.Context, chain.ProfileName),
+                cache.ShareThrough(
+                    new AssumeRoleFetcher(template, signer, parent, chain.Sts, chain.Settings, cache.Context, chain.ProfileName),
+                    next.FleetIdentity,
+                    chain.Settings),
                 chain.Settings,
                 cache.Context,
                 chain.ProfileName));
@@ -81,10 +91,34 @@ internal static class ChainBuilder
     private static HopDefinition AddSourceHop(SourceSession session, string signerKey, ChainContext chain)
     {
         var key = CacheKeys.ForHop(signerKey, session.Description, chain.Sts, chain.Settings);
-        var next = chain with { RolesAllowed = session.AllowsRoles, IsRoleSession = session.IsRoleSession };
+        var next = chain with
+        {
+            RolesAllowed = session.AllowsRoles,
+            IsRoleSession = session.IsRoleSession,
+            FleetIdentity = chain.FleetIdentity is null ? null : session.FleetIdentity?.Invoke(chain.FleetIdentity, chain.Sts),
+        };
         return new HopDefinition(key, session.Subject, CacheItemPriority.High, next, cache =>
-            new RefreshingSession(session.CreateFetcher(chain, cache.Context), chain.Settings, cache.Context, chain.ProfileName));
+            new RefreshingSession(
+                cache.ShareThrough(session.CreateFetcher(chain, cache.Context), next.FleetIdentity, chain.Settings),
+                chain.Settings,
+                cache.Context,
+                chain.ProfileName));
     }
+
+    /// <summary>
+    /// Starts the chain's fleet identity at its signer (<see cref="FleetHopIdentity.ForSigner"/>), or leaves it unset when
+    /// the profile opts out of the shared store (<see cref="CredentialProfileOptions.UseSharedStore"/>): then no hop of the
+    /// chain is shared.
+    /// </summary>
+    private static ChainContext WithFleetIdentity(ChainContext chain, SourceCredentials signer, CredentialProfileOptions options) =>
+        chain with { FleetIdentity = options.UseSharedStore ? FleetHopIdentity.ForSigner(signer) : null };
+
+    /// <summary>
+    /// The in-process key the chain's hop keys derive from: the signer's fingerprint, marked for a profile that opts out of
+    /// the shared store, so that it never shares an in-process session (and its fetcher) with a profile that shares.
+    /// </summary>
+    private static string RootKey(SourceCredentials signer, CredentialProfileOptions options) =>
+        options.UseSharedStore ? signer.Fingerprint : signer.Fingerprint + "\nper-process";
 
     private static (ICredentialProvider Parent, AWSCredentials Signer, string Key) Advance(SessionCache cache, HopDefinition hop)
     {

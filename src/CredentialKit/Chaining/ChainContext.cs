@@ -12,10 +12,15 @@ namespace CredentialKit;
 /// Whether the session so far is an assumed-role session, so that a role assumed with it is role chaining (one hour at
 /// most); a GetSessionToken session is not.
 /// </param>
+/// <param name="FleetIdentity">
+/// The fleet-wide identity of the session so far (<see cref="FleetHopIdentity"/>), under which processes of a fleet share
+/// it through <see cref="SessionCacheOptions.SharedStore"/>; <see langword="null"/> when it stays per-process.
+/// </param>
 internal sealed record ChainContext(
     string? ProfileName,
     StsOptions Sts,
     RefreshSettings Settings,
     ImmutableHashSet<string> TransitiveTagKeys,
     bool RolesAllowed = true,
-    bool IsRoleSession = true);
+    bool IsRoleSession = true,
+    string? FleetIdentity = null);

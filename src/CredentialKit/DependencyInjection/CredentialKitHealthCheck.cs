@@ -15,8 +15,11 @@ namespace CredentialKit;
 /// (after a failure), <c>&lt;profile&gt;:clockSkewSeconds</c> (STS's clock minus the local one, when measured), and
 /// <c>&lt;profile&gt;:reloadFailed</c> / <c>&lt;profile&gt;:reloadProblems</c> while the profile's reloaded configuration is
 /// rejected (a fresh profile is then Degraded): never a key, a secret or a token. Reading the status makes no STS call.
+/// With a shared session store, <c>sharedStore:available</c>, <c>sharedStore:state</c> and, while it is down,
+/// <c>sharedStore:unavailableSince</c> and <c>sharedStore:lastError</c> report it; they never change the status, since every
+/// process keeps its credentials without the store.
 /// </remarks>
-internal sealed class CredentialKitHealthCheck(ICredentialProviderFactory factory) : IHealthCheck
+internal sealed class CredentialKitHealthCheck(ICredentialProviderFactory factory, SessionCache? cache = null) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -24,6 +27,7 @@ internal sealed class CredentialKitHealthCheck(ICredentialProviderFactory factor
         var failureStatus = context.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var findings = new List<(string Profile, HealthStatus Status, string Reason)>();
+        AddSharedStore(data, cache?.SharedStoreStatus);
         foreach (var name in factory.ProfileNames)
         {
             CredentialProviderStatus status;
@@ -104,4 +108,24 @@ internal sealed class CredentialKitHealthCheck(ICredentialProviderFactory factor
         status.RemainingLifetime is { } remaining
             ? remaining.ToString(remaining >= TimeSpan.FromHours(1) ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture)
             : "none";
+
+    private static void AddSharedStore(Dictionary<string, object> data, SharedSessionStoreStatus? store)
+    {
+        if (store is null)
+        {
+            return;
+        }
+
+        data["sharedStore:available"] = store.IsAvailable;
+        data["sharedStore:state"] = store.State;
+        if (store.UnavailableSince is { } since)
+        {
+            data["sharedStore:unavailableSince"] = since.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        if (store.LastError is { } error)
+        {
+            data["sharedStore:lastError"] = error;
+        }
+    }
 }

@@ -33,7 +33,7 @@ public static class CredentialKitHealthChecksBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         return builder.Add(new HealthCheckRegistration(
             name,
-            static sp => new CredentialKitHealthCheck(sp.GetRequiredService<ICredentialProviderFactory>()),
+            static sp => new CredentialKitHealthCheck(sp.GetRequiredService<ICredentialProviderFactory>(), sp.GetService<SessionCache>()),
             failureStatus,
             tags));
     }

@@ -46,7 +46,8 @@ internal static class SourceCredentialsFactory
                 var (signer, description) = LongTerm(options, environment);
                 var settings = SessionTokenSettings.From(options, description);
                 return new SourcePlan(signer, new SourceSession(settings.Subject, settings.Describe(), IsRoleSession: false, AllowsRoles: true,
-                    (chain, context) => new SessionTokenFetcher(settings, signer.Credentials, chain.Sts, chain.Settings, context, chain.ProfileName)), []);
+                    (chain, context) => new SessionTokenFetcher(settings, signer.Credentials, chain.Sts, chain.Settings, context, chain.ProfileName),
+                    (signerIdentity, sts) => FleetHopIdentity.ForSessionToken(signerIdentity, settings, sts)), []);
             }
 
             case SourceCredentialsType.FederationToken:
@@ -54,7 +55,8 @@ internal static class SourceCredentialsFactory
                 var (signer, description) = LongTerm(options, environment);
                 var settings = FederationTokenSettings.From(options, description);
                 return new SourcePlan(signer, new SourceSession(settings.Subject, settings.Describe(), IsRoleSession: false, AllowsRoles: false,
-                    (chain, context) => new FederationTokenFetcher(settings, signer.Credentials, chain.Sts, chain.Settings, context, chain.ProfileName)), []);
+                    (chain, context) => new FederationTokenFetcher(settings, signer.Credentials, chain.Sts, chain.Settings, context, chain.ProfileName),
+                    (signerIdentity, sts) => FleetHopIdentity.ForFederationToken(signerIdentity, settings, sts)), []);
             }
 
             case SourceCredentialsType.Profile:
@@ -73,7 +75,8 @@ internal static class SourceCredentialsFactory
 
     public static SourceSession WebIdentity(WebIdentitySettings settings) =>
         new(settings.RoleArn, settings.Describe(), IsRoleSession: true, AllowsRoles: true,
-            (chain, context) => new WebIdentityFetcher(settings, chain.Sts, chain.Settings, context, chain.ProfileName));
+            (chain, context) => new WebIdentityFetcher(settings, chain.Sts, chain.Settings, context, chain.ProfileName),
+            (_, sts) => FleetHopIdentity.ForWebIdentity(settings, sts));
 
     public static SourceCredentials Default() => new(new DefaultChainCredentials(), "default");
 

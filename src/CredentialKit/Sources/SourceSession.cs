@@ -12,9 +12,14 @@ namespace CredentialKit;
 /// </param>
 /// <param name="AllowsRoles">Whether STS lets this session assume roles at all (a federation token cannot).</param>
 /// <param name="CreateFetcher">Builds the fetcher for one session in a cache.</param>
+/// <param name="FleetIdentity">
+/// The session's fleet-wide identity for the chain's endpoint (<see cref="FleetHopIdentity"/>), from the signer's identity;
+/// <see langword="null"/> (or absent) when processes of a fleet must not share it.
+/// </param>
 internal sealed record SourceSession(
     string Subject,
     string Description,
     bool IsRoleSession,
     bool AllowsRoles,
-    Func<ChainContext, CredentialKitContext, ISessionFetcher> CreateFetcher);
+    Func<ChainContext, CredentialKitContext, ISessionFetcher> CreateFetcher,
+    Func<string?, StsOptions, string?>? FleetIdentity = null);

@@ -8,9 +8,10 @@ internal static class Polling
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    public static async Task<T> UntilAsync<T>(Func<Task<T?>> attempt, string what)
+    public static async Task<T> UntilAsync<T>(Func<Task<T?>> attempt, string what, TimeSpan? bound = null)
         where T : class
     {
+        var limit = bound ?? Bound;
         var started = Environment.TickCount64;
         while (true)
         {
@@ -19,7 +20,7 @@ internal static class Polling
                 return value;
             }
 
-            if (Environment.TickCount64 - started > Bound.TotalMilliseconds)
+            if (Environment.TickCount64 - started > limit.TotalMilliseconds)
             {
                 throw new TimeoutException($"Gave up waiting for: {what}");
             }

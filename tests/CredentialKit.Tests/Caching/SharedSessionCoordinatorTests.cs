@@ -87,6 +87,21 @@ public class SharedSessionCoordinatorTests
     }
 
     [Fact]
+    public async Task RefreshAsync_OtherSessionWithTheSameExpirationAsHeld_IsAdopted()
+    {
+        // STS writes whole-second expirations: a replacement issued in the same second as the held (rejected) session.
+        var held = Session("ASIAHELD", TimeSpan.FromHours(1));
+        var replacement = Session("ASIAREPLACEMENT", TimeSpan.FromHours(1));
+        _store.Put(Hop, replacement);
+        await using var sut = CreateSut();
+
+        var result = await sut.RefreshAsync(Hop, held, Required, FetchFromSts, CancellationToken.None);
+
+        Assert.Same(replacement, result.Credentials);
+        Assert.Equal(0, _stsCalls);
+    }
+
+    [Fact]
     public async Task RefreshAsync_LeaseHeldElsewhere_WaitsForNotificationAndAdopts()
     {
         _store.HoldLease(Hop, TimeSpan.FromSeconds(10));

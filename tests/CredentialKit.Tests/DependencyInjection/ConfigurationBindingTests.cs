@@ -50,6 +50,7 @@ public class ConfigurationBindingTests
             [P + "Refresh:FailedRefreshRetryDelay"] = "00:01:00",
             [P + "Refresh:ErrorCacheDuration"] = "00:00:10",
             [P + "Refresh:BackgroundRefresh"] = "false",
+            [P + "UseSharedStore"] = "false",
         };
         foreach (var (key, value) in settings)
         {
@@ -66,6 +67,7 @@ public class ConfigurationBindingTests
         Assert.Equal(ProviderFixture.SourceAccessKeyId, options.Source.AccessKeyId);
         Assert.Equal(ProviderFixture.SourceSecret, options.Source.SecretAccessKey);
         Assert.Equal("SOURCETOKEN", options.Source.SessionToken);
+        Assert.False(options.UseSharedStore);
         Assert.Equal(2, options.Roles.Count);
         var hub = options.Roles[0];
         Assert.Equal(DependencyInjectionFixture.HubArn, hub.RoleArn);

@@ -1,0 +1,70 @@
+namespace CredentialKit;
+
+/// <summary>
+/// The fetcher of a hop that a fleet shares: each refresh goes through the cache's <see cref="SharedSessionCoordinator"/>
+/// (adopt the shared session, or take the lease and call STS with the hop's own fetcher, or wait for the holder), so the
+/// refresh engine keeps calling one <see cref="ISessionFetcher"/> and never learns that a store exists.
+/// </summary>
+internal sealed class SharedSessionFetcher : ISessionFetcher
+{
+    private readonly ISessionFetcher _inner;
+    private readonly SharedSessionCoordinator _coordinator;
+    private readonly RefreshSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly Func<CancellationToken, Task<SessionCredentials>> _fetchFromSts;
+    private volatile Issued? _last;
+
+    public SharedSessionFetcher(ISessionFetcher inner, string hopKey, SharedSessionCoordinator coordinator, RefreshSettings settings, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(hopKey);
+        _inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        _coordinator = coordinator ?? throw new ArgumentNullException(nameof(coordinator));
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        HopKey = hopKey;
+        _fetchFromSts = _inner.FetchAsync;
+    }
+
+    /// <summary>Gets the hop's fleet-wide fingerprint (<see cref="FleetHopIdentity"/>).</summary>
+    public string HopKey { get; }
+
+    public string RoleArn => _inner.RoleArn;
+
+    public ChainedCredentialProvider? Parent => _inner.Parent;
+
+    /// <summary>Gets how the last refresh got its session, for tests; <see langword="null"/> before the first.</summary>
+    internal SharedRefreshOutcome? LastOutcome => _last?.Outcome;
+
+    public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
+    {
+        var last = _last;
+        var result = await _coordinator.RefreshAsync(HopKey, last?.Credentials, RequiredLifetime(last), _fetchFromSts, cancellationToken).ConfigureAwait(false);
+        _last = new Issued(result.Credentials, result.Credentials.Expiration - _time.GetUtcNow(), result.Outcome);
+
+        // Listen for rejections elsewhere from the first session on; in the background, so the refresh does not wait.
+        _ = _coordinator.EnsureSubscribedAsync();
+        return result.Credentials;
+    }
+
+    public void Dispose() => _inner.Dispose();
+
+    /// <summary>
+    /// How long a shared session must still live to be adopted: this process's refresh-ahead window for sessions like the
+    /// last one it held (so the adopted session is not due for refresh at once), and never less than the minimum lifetime.
+    /// On first use any session above the minimum lifetime serves: it beats an STS call, and it is refreshed (for the whole
+    /// fleet) at its own refresh moment.
+    /// </summary>
+    private TimeSpan RequiredLifetime(Issued? last)
+    {
+        if (last is null || last.Lifetime <= TimeSpan.Zero)
+        {
+            return _settings.MinimumLifetime;
+        }
+
+        var window = RefreshDefaults.RefreshWindow(_settings.RefreshAhead, last.Lifetime);
+        return window > _settings.MinimumLifetime ? window : _settings.MinimumLifetime;
+    }
+
+    /// <summary>The session this process got last for the hop (the one it holds), and its lifetime when it got it.</summary>
+    private sealed record Issued(SessionCredentials Credentials, TimeSpan Lifetime, SharedRefreshOutcome Outcome);
+}
