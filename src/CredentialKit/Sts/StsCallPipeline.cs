@@ -49,6 +49,12 @@ internal sealed class StsCallPipeline
             });
         }
 
+        if (context.StsRateLimiter is { } limiter)
+        {
+            // Between retries and the attempt timeout: every attempt is paced, and waiting for a permit is not timed out.
+            builder.AddStrategy(_ => new StsPacingStrategy(limiter), new StsPacingStrategy.Options());
+        }
+
         builder.AddTimeout(new TimeoutStrategyOptions { Timeout = settings.AttemptTimeout });
         _pipeline = builder.Build();
     }
