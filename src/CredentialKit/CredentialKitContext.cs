@@ -8,7 +8,8 @@ internal sealed class CredentialKitContext(
     ILoggerFactory loggerFactory,
     CredentialKitTelemetry telemetry,
     IStsClientFactory stsClientFactory,
-    Func<double> random)
+    Func<double> random,
+    StsRateLimiter? stsRateLimiter = null)
 {
     public TimeProvider TimeProvider { get; } = timeProvider;
 
@@ -20,4 +21,7 @@ internal sealed class CredentialKitContext(
 
     /// <summary>Uniform in [0, 1): jitter for refresh moments and retry delays. Injectable so tests are exact.</summary>
     public Func<double> Random { get; } = random;
+
+    /// <summary>The pace of every STS call made through this cache, or <see langword="null"/> when unlimited.</summary>
+    public StsRateLimiter? StsRateLimiter { get; } = stsRateLimiter;
 }

@@ -31,7 +31,7 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
 
     /// <summary>Creates a session cache.</summary>
     /// <param name="options">Settings and services; all optional.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="SessionCacheOptions.SizeLimit"/> is below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="SessionCacheOptions.SizeLimit"/> is below 1, or the STS rate limit is out of range.</exception>
     public SessionCache(SessionCacheOptions? options = null)
     {
         options ??= new SessionCacheOptions();
@@ -41,13 +41,16 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
                 "SessionCacheOptions.SizeLimit must be at least 1 (sessions nobody holds).");
         }
 
+        ValidateStsRateLimit(options);
+
         var timeProvider = options.TimeProvider ?? TimeProvider.System;
         Context = new CredentialKitContext(
             timeProvider,
             options.LoggerFactory ?? NullLoggerFactory.Instance,
             options.MeterFactory is null ? CredentialKitTelemetry.Shared : new CredentialKitTelemetry(options.MeterFactory),
             options.StsClientFactory ?? CredentialKit.StsClientFactory.Instance,
-            options.Random ?? System.Random.Shared.NextDouble);
+            options.Random ?? System.Random.Shared.NextDouble,
+            CreateStsRateLimiter(options, timeProvider));
         _sharedSessions = CreateCoordinator(options);
         _ownsPool = options.MemoryCache is null;
         _idlePool = options.MemoryCache ?? new MemoryCache(new MemoryCacheOptions
@@ -127,6 +130,8 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
         {
             _idlePool.Dispose();
         }
+
+        Context.StsRateLimiter?.Dispose();
 
         if (!ReferenceEquals(Context.Telemetry, CredentialKitTelemetry.Shared))
         {
@@ -278,6 +283,29 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
         session.Dispose();
         Evicted?.Invoke(session, reason);
     }
+
+    private static void ValidateStsRateLimit(SessionCacheOptions options)
+    {
+        if (options.StsRequestsPerSecond is < 0 or > StsRateLimitDefaults.MaximumRequestsPerSecond)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.StsRequestsPerSecond,
+                $"SessionCacheOptions.StsRequestsPerSecond must be from 0 (no limit) to {StsRateLimitDefaults.MaximumRequestsPerSecond} (STS calls per second).");
+        }
+
+        if (options.StsRequestBurst is < 1 or > StsRateLimitDefaults.MaximumBurst)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.StsRequestBurst,
+                $"SessionCacheOptions.StsRequestBurst must be from 1 to {StsRateLimitDefaults.MaximumBurst} (STS calls).");
+        }
+    }
+
+    private static StsRateLimiter? CreateStsRateLimiter(SessionCacheOptions options, TimeProvider timeProvider) =>
+        options.StsRequestsPerSecond == 0
+            ? null
+            : new StsRateLimiter(timeProvider, options.StsRequestsPerSecond, options.StsRequestBurst, StsRateLimitDefaults.UrgentHorizon);
+
+    /// <summary>Gets the pace of STS calls over this cache, or <see langword="null"/> when off; for tests and benchmarks.</summary>
+    internal StsRateLimiter? StsRateLimiter => Context.StsRateLimiter;
 
     /// <summary>Raised (on a thread-pool thread) when the idle pool drops and disposes a session; for tests.</summary>
     internal event Action<RefreshingSession, EvictionReason>? Evicted;

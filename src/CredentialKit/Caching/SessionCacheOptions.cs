@@ -49,4 +49,20 @@ public sealed class SessionCacheOptions
     /// </summary>
     /// <value>The default is <see langword="null"/>: every process refreshes its sessions on its own.</value>
     public ISharedSessionStore? SharedStore { get; set; }
+
+    /// <summary>
+    /// Gets or sets the most STS calls per second that all providers over this cache make together (first fetches,
+    /// refreshes and retries alike; each attempt takes one permit before its attempt timeout starts). Refreshes of sessions
+    /// about to drop below their minimum lifetime go first, so warming many tenants at once never lets a held session
+    /// expire. 0 turns pacing off. STS allows 600 requests per second per account and region, shared by every process.
+    /// </summary>
+    /// <value>The default is 100 calls per second; allowed are 0 (off) to 10,000.</value>
+    public int StsRequestsPerSecond { get; set; } = StsRateLimitDefaults.RequestsPerSecond;
+
+    /// <summary>
+    /// Gets or sets how many STS calls may start at once after a quiet spell before calls are spaced evenly at
+    /// <see cref="StsRequestsPerSecond"/>; any one second then sees at most the rate plus this many calls.
+    /// </summary>
+    /// <value>The default is 10; allowed are 1 to 10,000.</value>
+    public int StsRequestBurst { get; set; } = StsRateLimitDefaults.Burst;
 }

@@ -14,6 +14,18 @@ internal sealed class CredentialKitOptionsValidator : IValidateOptions<Credentia
             failures.Add("SessionCache:SizeLimit", $"is {options.SessionCache.SizeLimit}", "at least 1 (sessions)");
         }
 
+        if (options.SessionCache.StsRequestsPerSecond is < 0 or > StsRateLimitDefaults.MaximumRequestsPerSecond)
+        {
+            failures.Add("SessionCache:StsRequestsPerSecond", $"is {options.SessionCache.StsRequestsPerSecond}",
+                $"from 0 (no limit) to {StsRateLimitDefaults.MaximumRequestsPerSecond} (STS calls per second)");
+        }
+
+        if (options.SessionCache.StsRequestBurst is < 1 or > StsRateLimitDefaults.MaximumBurst)
+        {
+            failures.Add("SessionCache:StsRequestBurst", $"is {options.SessionCache.StsRequestBurst}",
+                $"from 1 to {StsRateLimitDefaults.MaximumBurst} (STS calls)");
+        }
+
         List<string> messages = [.. BindingFailures.Of(options), .. failures.Messages];
         return messages.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(messages);
     }

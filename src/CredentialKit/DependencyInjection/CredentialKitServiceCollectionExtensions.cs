@@ -112,6 +112,8 @@ public static class CredentialKitServiceCollectionExtensions
         return new SessionCacheOptions
         {
             SizeLimit = configured.SizeLimit,
+            StsRequestsPerSecond = configured.StsRequestsPerSecond,
+            StsRequestBurst = configured.StsRequestBurst,
             TimeProvider = configured.TimeProvider ?? services.GetService<TimeProvider>(),
             LoggerFactory = configured.LoggerFactory ?? services.GetService<ILoggerFactory>(),
             MeterFactory = configured.MeterFactory ?? services.GetService<IMeterFactory>(),

@@ -437,6 +437,8 @@ internal sealed class RefreshingSession : IDisposable
 
         try
         {
+            // The STS rate limiter puts refreshes of held sessions about to become unusable ahead of first fetches.
+            StsCallDeadline.Set(_snapshot?.UsableUntil);
             var clock = StsClockObservation.Begin(TimeProvider);
             var credentials = await _fetcher.FetchAsync(_lifetime.Token).ConfigureAwait(false);
             var now = TimeProvider.GetUtcNow();

@@ -49,9 +49,22 @@ internal sealed class StsCallPipeline
             });
         }
 
+        if (context.StsRateLimiter is { } limiter)
+        {
+            // Between retries and the attempt timeout: every attempt is paced, and waiting for a permit is not timed out.
+            AddPacing(builder, limiter);
+        }
+
         builder.AddTimeout(new TimeoutStrategyOptions { Timeout = settings.AttemptTimeout });
         _pipeline = builder.Build();
     }
+
+    // Polly validates custom strategy options with data annotations, by reflection; StsPacingStrategy.Options declares no
+    // member and no attribute of its own, so nothing that validation reads can be trimmed away.
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
+        Justification = "StsPacingStrategy.Options has no members or validation attributes of its own.")]
+    private static void AddPacing(ResiliencePipelineBuilder builder, StsRateLimiter limiter) =>
+        builder.AddStrategy(_ => new StsPacingStrategy(limiter), new StsPacingStrategy.Options());
 
     /// <summary>Runs <paramref name="call"/> with retries and timeouts; counts attempts into <paramref name="attempts"/>.</summary>
     public Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken) =>

@@ -1,0 +1,31 @@
+using Polly;
+
+namespace CredentialKit;
+
+/// <summary>
+/// The Polly strategy between retries and the attempt timeout that takes one <see cref="StsRateLimiter"/> permit per STS
+/// attempt: retries are paced like first attempts, and the wait for a permit does not count against the attempt timeout.
+/// </summary>
+internal sealed class StsPacingStrategy(StsRateLimiter limiter) : ResilienceStrategy
+{
+    protected override async ValueTask<Outcome<TResult>> ExecuteCore<TResult, TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<TResult>>> callback, ResilienceContext context, TState state)
+    {
+        try
+        {
+            await limiter.AcquireAsync(StsCallDeadline.Value, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (Exception exception)
+        {
+            return Outcome.FromException<TResult>(exception);
+        }
+
+        return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    /// <summary>The options Polly's builder asks for with a custom strategy; this strategy has no settings of its own.</summary>
+    internal sealed class Options : ResilienceStrategyOptions
+    {
+        public Options() => Name = "CredentialKit.StsRateLimit";
+    }
+}
