@@ -9,7 +9,8 @@ internal sealed class CredentialKitContext(
     CredentialKitTelemetry telemetry,
     IStsClientFactory stsClientFactory,
     Func<double> random,
-    StsRateLimiter? stsRateLimiter = null)
+    StsRateLimiter? stsRateLimiter = null,
+    bool perRoleMetrics = false)
 {
     public TimeProvider TimeProvider { get; } = timeProvider;
 
@@ -24,4 +25,7 @@ internal sealed class CredentialKitContext(
 
     /// <summary>The pace of every STS call made through this cache, or <see langword="null"/> when unlimited.</summary>
     public StsRateLimiter? StsRateLimiter { get; } = stsRateLimiter;
+
+    /// <summary>Whether gauges report each session of this cache on its own series (see <see cref="SessionCacheOptions.PerRoleMetrics"/>).</summary>
+    public bool PerRoleMetrics { get; } = perRoleMetrics;
 }

@@ -207,7 +207,7 @@ internal static class CacheAbuseSuite
         foreach (var rejected in new[] { false, true })
         {
             var sts = new CountingStsClientFactory(TimeProvider.System);
-            await using var cache = new SessionCache(new SessionCacheOptions { StsClientFactory = sts });
+            await using var cache = new SessionCache(new SessionCacheOptions { StsClientFactory = sts, PerRoleMetrics = true });
             await using var provider = CredentialProvider.Create(Options(backgroundRefresh: false), cache, "abuse-loop");
             await provider.GetCredentialsAsync();
             var before = sts.Calls;
@@ -248,7 +248,7 @@ internal static class CacheAbuseSuite
     {
         var clock = new FastManualTimeProvider(Start);
         var sts = new CountingStsClientFactory(clock);
-        var cache = new SessionCache(new SessionCacheOptions { TimeProvider = clock, StsClientFactory = sts, SizeLimit = sizeLimit, Random = () => 0 });
+        var cache = new SessionCache(new SessionCacheOptions { TimeProvider = clock, StsClientFactory = sts, SizeLimit = sizeLimit, Random = () => 0, PerRoleMetrics = true, StsRequestsPerSecond = 0 });
         var profile = $"abuse-{Guid.NewGuid():N}";
         return (clock, sts, cache, CredentialProvider.Create(Options(backgroundRefresh), cache, profile), profile);
     }

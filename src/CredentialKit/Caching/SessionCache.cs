@@ -50,7 +50,8 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
             options.MeterFactory is null ? CredentialKitTelemetry.Shared : new CredentialKitTelemetry(options.MeterFactory),
             options.StsClientFactory ?? CredentialKit.StsClientFactory.Instance,
             options.Random ?? System.Random.Shared.NextDouble,
-            CreateStsRateLimiter(options, timeProvider));
+            CreateStsRateLimiter(options, timeProvider),
+            options.PerRoleMetrics);
         _sharedSessions = CreateCoordinator(options);
         _ownsPool = options.MemoryCache is null;
         _idlePool = options.MemoryCache ?? new MemoryCache(new MemoryCacheOptions

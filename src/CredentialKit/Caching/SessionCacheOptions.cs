@@ -65,4 +65,13 @@ public sealed class SessionCacheOptions
     /// </summary>
     /// <value>The default is 10; allowed are 1 to 10,000.</value>
     public int StsRequestBurst { get; set; } = StsRateLimitDefaults.Burst;
+
+    /// <summary>
+    /// Gets or sets whether the <c>credentialkit.session.remaining_lifetime</c> and <c>credentialkit.clock_skew</c> gauges
+    /// report every held session on its own series, tagged with its role ARN. Off, they report one series per profile
+    /// (the least remaining lifetime, the largest skew) and <c>credentialkit.session.count</c> counts sessions per state:
+    /// a series per role ARN is 100,000 series at 100,000 tenants, which most metric back-ends bill or drop.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: one series per profile.</value>
+    public bool PerRoleMetrics { get; set; }
 }

@@ -26,10 +26,10 @@ public sealed class CredentialKitOptions
     /// <summary>
     /// Gets the settings of the one <see cref="CredentialKit.SessionCache"/> all profiles share. Only
     /// <see cref="SessionCacheOptions.SizeLimit"/>, <see cref="SessionCacheOptions.StsRequestsPerSecond"/> and
-    /// <see cref="SessionCacheOptions.StsRequestBurst"/> come from configuration; services left unset here are taken from
+    /// <see cref="SessionCacheOptions.StsRequestBurst"/> and <see cref="SessionCacheOptions.PerRoleMetrics"/> come from configuration; services left unset here are taken from
     /// the container (<see cref="TimeProvider"/>, <c>ILoggerFactory</c>, <c>IMeterFactory</c>, <see cref="IStsClientFactory"/>),
     /// falling back to the <see cref="CredentialKit.SessionCache"/> defaults when the container has none.
     /// </summary>
-    /// <value>The default is a new <see cref="SessionCacheOptions"/> (1024 sessions, 100 STS calls per second).</value>
+    /// <value>The default is a new <see cref="SessionCacheOptions"/> (1024 sessions, 100 STS calls per second, gauges per profile).</value>
     public SessionCacheOptions SessionCache { get; } = new();
 }

@@ -114,6 +114,7 @@ public static class CredentialKitServiceCollectionExtensions
             SizeLimit = configured.SizeLimit,
             StsRequestsPerSecond = configured.StsRequestsPerSecond,
             StsRequestBurst = configured.StsRequestBurst,
+            PerRoleMetrics = configured.PerRoleMetrics,
             TimeProvider = configured.TimeProvider ?? services.GetService<TimeProvider>(),
             LoggerFactory = configured.LoggerFactory ?? services.GetService<ILoggerFactory>(),
             MeterFactory = configured.MeterFactory ?? services.GetService<IMeterFactory>(),

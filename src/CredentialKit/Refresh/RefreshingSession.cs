@@ -51,6 +51,7 @@ internal sealed class RefreshingSession : IDisposable
         _telemetry = context.Telemetry;
         TimeProvider = context.TimeProvider;
         ProfileName = profileName;
+        PerRoleMetrics = context.PerRoleMetrics;
     }
 
     public TimeProvider TimeProvider { get; }
@@ -79,6 +80,12 @@ internal sealed class RefreshingSession : IDisposable
 
     /// <summary>Gets when the held session expires on the local clock (planned on STS's clock), for gauges.</summary>
     public DateTimeOffset? CurrentExpiresAt => _snapshot?.ExpiresAt;
+
+    /// <summary>Gets until when the held session is usable (expiry minus the minimum lifetime), for gauges.</summary>
+    public DateTimeOffset? CurrentUsableUntil => _snapshot?.UsableUntil;
+
+    /// <summary>Gets whether the gauges report this session on its own series (tagged with its role ARN).</summary>
+    public bool PerRoleMetrics { get; }
 
     /// <summary>Gets the clock skew measured when the held session was issued, if it could be.</summary>
     public TimeSpan? CurrentClockSkew => _snapshot?.Skew;

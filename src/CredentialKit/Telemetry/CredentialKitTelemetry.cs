@@ -28,6 +28,9 @@ internal sealed class CredentialKitTelemetry : IDisposable
     private readonly Meter _meter;
     private readonly ConcurrentDictionary<RefreshingSession, byte> _sessions = new();
     private readonly TimeProvider? _gaugeClock;
+    private readonly object _collectGate = new();
+    private readonly Dictionary<string, double> _aggregates = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Profile, string State), long> _counts = [];
 
     public CredentialKitTelemetry(IMeterFactory? meterFactory, TimeProvider? gaugeClock = null)
     {
@@ -44,9 +47,11 @@ internal sealed class CredentialKitTelemetry : IDisposable
         StsRequests = _meter.CreateCounter<long>("credentialkit.sts.requests", unit: "{request}",
             description: "STS requests (attempts), by operation and outcome (success or the STS error code).");
         _meter.CreateObservableGauge("credentialkit.session.remaining_lifetime", ObserveRemainingLifetime, unit: "s",
-            description: "Time left on each held session.");
+            description: "Time left on held sessions: the least per profile, or per role ARN where SessionCacheOptions.PerRoleMetrics is on.");
+        _meter.CreateObservableGauge("credentialkit.session.count", ObserveSessionCount, unit: "{session}",
+            description: "Held sessions per profile and state (fresh, below_minimum_lifetime, no_credentials).");
         _meter.CreateObservableGauge("credentialkit.clock_skew", ObserveClockSkew, unit: "s",
-            description: "STS's clock minus the local clock, measured from the Date header of the response that issued each held session (positive: local clock behind).");
+            description: "STS's clock minus the local clock, measured from the Date header of the response that issued each held session (positive: local clock behind); per profile the largest, or per role ARN where SessionCacheOptions.PerRoleMetrics is on.");
     }
 
     /// <summary>The process-wide instance used when no <see cref="IMeterFactory"/> is supplied.</summary>
@@ -69,32 +74,106 @@ internal sealed class CredentialKitTelemetry : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private IEnumerable<Measurement<double>> ObserveRemainingLifetime()
+    // By default one series per profile (the least remaining lifetime; the largest skew), so 100,000 tenants are a
+    // handful of series; sessions of a cache with SessionCacheOptions.PerRoleMetrics also report one series per role ARN.
+    // One pass over the held sessions, no allocation per session: the per-profile table is reused under _collectGate.
+    private IEnumerable<Measurement<double>> ObserveRemainingLifetime() =>
+        Collect(static (session, now) => session.CurrentCredentials is { } credentials
+            ? (session.CurrentExpiresAt is { } expiresAt ? expiresAt - now : credentials.RemainingLifetime(now)).TotalSeconds
+            : null, takeLeast: true);
+
+    private IEnumerable<Measurement<double>> ObserveClockSkew() =>
+        Collect(static (session, _) => session.CurrentClockSkew?.TotalSeconds, takeLeast: false);
+
+    private IEnumerable<Measurement<long>> ObserveSessionCount()
     {
-        foreach (var session in _sessions.Keys)
+        lock (_collectGate)
         {
-            if (session.CurrentCredentials is { } credentials)
+            _counts.Clear();
+            var clock = new GaugeClock(_gaugeClock);
+            foreach (var entry in _sessions)
             {
-                var now = (_gaugeClock ?? session.TimeProvider).GetUtcNow();
-                yield return new Measurement<double>(
-                    (session.CurrentExpiresAt is { } expiresAt ? expiresAt - now : credentials.RemainingLifetime(now)).TotalSeconds,
-                    new KeyValuePair<string, object?>("credentialkit.profile", session.ProfileName),
-                    new KeyValuePair<string, object?>("credentialkit.role_arn", session.RoleArn));
+                var session = entry.Key;
+                var state = SessionGaugeState.Of(session, clock.Now(session.TimeProvider));
+                var key = (session.ProfileName ?? string.Empty, state);
+                _counts[key] = _counts.GetValueOrDefault(key) + 1;
             }
+
+            var result = new List<Measurement<long>>(_counts.Count);
+            foreach (var ((profile, state), count) in _counts)
+            {
+                result.Add(new Measurement<long>(count,
+                    new KeyValuePair<string, object?>("credentialkit.profile", profile.Length == 0 ? null : profile),
+                    new KeyValuePair<string, object?>("credentialkit.state", state)));
+            }
+
+            return result;
         }
     }
 
-    private IEnumerable<Measurement<double>> ObserveClockSkew()
+    private List<Measurement<double>> Collect(Func<RefreshingSession, DateTimeOffset, double?> observe, bool takeLeast)
     {
-        foreach (var session in _sessions.Keys)
+        lock (_collectGate)
         {
-            if (session.CurrentClockSkew is { } skew)
+            _aggregates.Clear();
+            List<Measurement<double>>? perRole = null;
+            var clock = new GaugeClock(_gaugeClock);
+            foreach (var entry in _sessions)
             {
-                yield return new Measurement<double>(
-                    skew.TotalSeconds,
-                    new KeyValuePair<string, object?>("credentialkit.profile", session.ProfileName),
-                    new KeyValuePair<string, object?>("credentialkit.role_arn", session.RoleArn));
+                var session = entry.Key;
+                if (observe(session, clock.Now(session.TimeProvider)) is not { } value)
+                {
+                    continue;
+                }
+
+                if (session.PerRoleMetrics)
+                {
+                    (perRole ??= []).Add(new Measurement<double>(value,
+                        new KeyValuePair<string, object?>("credentialkit.profile", session.ProfileName),
+                        new KeyValuePair<string, object?>("credentialkit.role_arn", session.RoleArn)));
+                    continue;
+                }
+
+                var key = session.ProfileName ?? string.Empty;
+                if (!_aggregates.TryGetValue(key, out var current)
+                    || (takeLeast ? value < current : Math.Abs(value) > Math.Abs(current)))
+                {
+                    _aggregates[key] = value;
+                }
             }
+
+            var result = new List<Measurement<double>>(_aggregates.Count + (perRole?.Count ?? 0));
+            foreach (var (profile, value) in _aggregates)
+            {
+                result.Add(new Measurement<double>(value,
+                    new KeyValuePair<string, object?>("credentialkit.profile", profile.Length == 0 ? null : profile)));
+            }
+
+            if (perRole is not null)
+            {
+                result.AddRange(perRole);
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Reads each clock once per collection (sessions of one cache share one), not once per session.</summary>
+    private struct GaugeClock(TimeProvider? fixedClock)
+    {
+        private TimeProvider? _last;
+        private DateTimeOffset _now;
+
+        public DateTimeOffset Now(TimeProvider sessionClock)
+        {
+            var clock = fixedClock ?? sessionClock;
+            if (!ReferenceEquals(clock, _last))
+            {
+                _last = clock;
+                _now = clock.GetUtcNow();
+            }
+
+            return _now;
         }
     }
 }

@@ -30,7 +30,7 @@ public class CacheUnderAbuseTests
         // Regression: sessions a full cache refused were dropped from its list but never untracked or disposed: Count
         // said 16 while 1,003 timers ran, and after all disposal their gauge series and timers stayed.
         using var gauge = new GaugeSeries(_profile);
-        var cache = new SessionCache(_fixture.CacheOptions(sizeLimit: 16));
+        var cache = new SessionCache(PerRole(_fixture.CacheOptions(sizeLimit: 16)));
         var provider = CredentialProvider.Create(Profile(), cache, _profile);
         var tenants = Enumerable.Range(0, 200).Select(i => provider.ForRole(Tenant(i))).ToList();
         foreach (var tenant in tenants)
@@ -68,7 +68,7 @@ public class CacheUnderAbuseTests
     {
         // Regression: a refused session survived the cache's disposal; its handle kept serving, then failed with
         // "STS answered ObjectDisposedException" instead of an ObjectDisposedException.
-        var cache = new SessionCache(_fixture.CacheOptions(sizeLimit: 4));
+        var cache = new SessionCache(PerRole(_fixture.CacheOptions(sizeLimit: 4)));
         await using var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache, _profile);
         var tenants = Enumerable.Range(0, 20).Select(i => provider.ForRole(Tenant(i))).ToList();
         foreach (var tenant in tenants)
@@ -97,7 +97,7 @@ public class CacheUnderAbuseTests
         // Regression: 3,000 live tenants over SizeLimit = 256 cost ~2,600 AssumeRole calls on every pass, and the
         // number of timers kept growing.
         const int tenantCount = 300;
-        using var cache = new SessionCache(_fixture.CacheOptions(sizeLimit: 16));
+        using var cache = new SessionCache(PerRole(_fixture.CacheOptions(sizeLimit: 16)));
         await using var provider = CredentialProvider.Create(Profile(), cache, _profile);
         var tenants = Enumerable.Range(0, tenantCount).Select(i => provider.ForRole(Tenant(i))).ToList();
         foreach (var tenant in tenants)
@@ -139,7 +139,7 @@ public class CacheUnderAbuseTests
     public async Task PerRequestForRoleHandles_ReuseIdleSessionsWithinTheSizeLimit()
     {
         using var gauge = new GaugeSeries(_profile);
-        using var cache = new SessionCache(_fixture.CacheOptions(sizeLimit: 16));
+        using var cache = new SessionCache(PerRole(_fixture.CacheOptions(sizeLimit: 16)));
         await using var provider = CredentialProvider.Create(Profile(), cache, _profile);
 
         for (var request = 0; request < 200; request++)
@@ -158,7 +158,7 @@ public class CacheUnderAbuseTests
     public async Task PerRequestForRoleHandles_MoreTenantsThanTheSizeLimit_IdlePoolStaysBounded()
     {
         using var gauge = new GaugeSeries(_profile);
-        using var cache = new SessionCache(_fixture.CacheOptions(sizeLimit: 16));
+        using var cache = new SessionCache(PerRole(_fixture.CacheOptions(sizeLimit: 16)));
         await using var provider = CredentialProvider.Create(Profile(), cache, _profile);
 
         for (var request = 0; request < 500; request++)
@@ -176,7 +176,7 @@ public class CacheUnderAbuseTests
     [Fact]
     public async Task HeldSession_SurvivesFullCompaction_AndIsTheSameSession()
     {
-        using var cache = new SessionCache(_fixture.CacheOptions(sizeLimit: 1));
+        using var cache = new SessionCache(PerRole(_fixture.CacheOptions(sizeLimit: 1)));
         await using var provider = CredentialProvider.Create(ProviderFixture.Profile(), cache, _profile);
         await provider.GetCredentialsAsync();
         var session = ProviderFixture.SessionOf(provider);
@@ -194,7 +194,7 @@ public class CacheUnderAbuseTests
     public async Task ConcurrentPerRequestHandles_OnFewTenants_NeverFailAndLeaveNothingBehind()
     {
         using var gauge = new GaugeSeries(_profile);
-        var cache = new SessionCache(_fixture.CacheOptions(sizeLimit: 2));
+        var cache = new SessionCache(PerRole(_fixture.CacheOptions(sizeLimit: 2)));
         var provider = CredentialProvider.Create(Profile(), cache, _profile);
 
         var workers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
@@ -215,5 +215,12 @@ public class CacheUnderAbuseTests
         Assert.Equal(0, cache.Count);
         Assert.Equal(0, _fixture.Time.ActiveTimerCount);
         Assert.Equal(0, gauge.Count());
+    }
+
+    /// <summary>These tests count one gauge series per held session, so they turn per-role series on.</summary>
+    private static SessionCacheOptions PerRole(SessionCacheOptions options)
+    {
+        options.PerRoleMetrics = true;
+        return options;
     }
 }

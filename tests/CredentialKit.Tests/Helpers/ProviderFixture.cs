@@ -43,6 +43,8 @@ public sealed class ProviderFixture
         StsClientFactory = Sts,
         Random = () => RandomValue,
         SizeLimit = sizeLimit,
+        // The manual clock only moves when a test moves it: pacing is off unless a test (Pacing/) turns it on.
+        StsRequestsPerSecond = 0,
     };
 
     public ICredentialProvider Create(CredentialProfileOptions? options = null, string? profileName = "test") =>

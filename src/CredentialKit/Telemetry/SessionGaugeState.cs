@@ -1,0 +1,16 @@
+namespace CredentialKit;
+
+/// <summary>The states the <c>credentialkit.session.count</c> gauge counts held sessions in; cheap to compute, no lock.</summary>
+internal static class SessionGaugeState
+{
+    public const string Fresh = "fresh";
+
+    public const string BelowMinimumLifetime = "below_minimum_lifetime";
+
+    public const string NoCredentials = "no_credentials";
+
+    public static string Of(RefreshingSession session, DateTimeOffset now) =>
+        session.CurrentExpiresAt is not { } expiresAt || now >= expiresAt ? NoCredentials
+        : session.CurrentUsableUntil is { } usableUntil && now >= usableUntil ? BelowMinimumLifetime
+        : Fresh;
+}
