@@ -27,19 +27,18 @@ internal sealed class LocalStsHarness : IAsyncDisposable
 
     private readonly List<IDisposable> _owned = [];
 
-    private LocalStsHarness(ManualTimeProvider time, SkewedTimeProvider serverTime, CapturingLoggerFactory logs, LocalStsServer server)
+    private LocalStsHarness(ManualTimeProvider time, CapturingLoggerFactory logs, LocalStsServer server)
     {
         Time = time;
-        ServerTime = serverTime;
         Logs = logs;
         Server = server;
     }
 
-    /// <summary>Gets the one clock the provider runs on and LocalSts reads (through <see cref="ServerTime"/>).</summary>
+    /// <summary>
+    /// Gets the one clock the provider runs on and LocalSts reads; a test skews LocalSts's view of it with
+    /// <see cref="LocalStsServer.ClockOffset"/>.
+    /// </summary>
     public ManualTimeProvider Time { get; }
-
-    /// <summary>Gets LocalSts's view of <see cref="Time"/>; its skew is zero unless a test sets it.</summary>
-    public SkewedTimeProvider ServerTime { get; }
 
     /// <summary>Gets every log record written by the provider and by LocalSts.</summary>
     public CapturingLoggerFactory Logs { get; }
@@ -58,10 +57,9 @@ internal sealed class LocalStsHarness : IAsyncDisposable
         configure?.Invoke(options);
 
         var time = new ManualTimeProvider();
-        var serverTime = new SkewedTimeProvider(time);
         var logs = new CapturingLoggerFactory();
-        var server = await LocalStsServer.StartNewAsync(options, serverTime, logs);
-        return new LocalStsHarness(time, serverTime, logs, server);
+        var server = await LocalStsServer.StartNewAsync(options, time, logs);
+        return new LocalStsHarness(time, logs, server);
     }
 
     public static AssumeRoleOptions Hub() => new() { RoleArn = LocalStsDemo.HubRoleArn, RoleSessionName = HubSessionName };

@@ -132,7 +132,7 @@ public sealed class RefreshTests
 
         // STS's clock runs past the hub and reports sessions' expiry while the provider, on its own clock, still holds
         // them as fresh: exactly what a revoked session or a skewed host looks like from the provider's side.
-        h.ServerTime.Skew = TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1);
+        h.Server.ClockOffset = TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1);
         provider.Invalidate();
         var second = await provider.GetCredentialsAsync();
 

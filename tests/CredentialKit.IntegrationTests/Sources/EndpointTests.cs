@@ -16,7 +16,7 @@ public sealed class EndpointTests
         await using var h = await LocalStsHarness.StartAsync();
         var westOptions = LocalStsOptions.CreateDemo();
         westOptions.MaxRequestSkew = null; // on the manual clock, like the harness's server
-        await using var west = await LocalStsServer.StartNewAsync(westOptions, h.ServerTime, h.Logs);
+        await using var west = await LocalStsServer.StartNewAsync(westOptions, h.Time, h.Logs);
         var factory = new RegionRoutingFactory(new() { ["us-east-1"] = h.Server.Endpoint, ["us-west-2"] = west.Endpoint });
         var options = h.Profile();
         options.Roles.Clear();

@@ -42,7 +42,7 @@ public sealed class SourceTests : IDisposable
     private static string MintToken(LocalStsHarness h, string pod = "one") =>
         LocalStsTokens.MintWebIdentityToken(
             LocalStsDemo.OidcIssuer, LocalStsDemo.OidcSigningKey, "system:serviceaccount:apps:reports", LocalStsDemo.OidcAudience,
-            h.ServerTime.GetUtcNow().AddHours(2), principalTags: new Dictionary<string, string> { ["pod"] = pod });
+            h.Server.Now.AddHours(2), principalTags: new Dictionary<string, string> { ["pod"] = pod });
 
     private IReadOnlyList<LocalStsJournalEntry> Journal(LocalStsHarness h, string operation) =>
         h.Server.Journal.Snapshot().Where(e => e.Operation == operation).ToList();
@@ -112,7 +112,7 @@ public sealed class SourceTests : IDisposable
         options.Source.MfaTokenCodeProvider = _ =>
         {
             asked++;
-            return ValueTask.FromResult(LocalStsTokens.ComputeTotp(LocalStsDemo.MfaTotpSecret, h.ServerTime.GetUtcNow()));
+            return ValueTask.FromResult(LocalStsTokens.ComputeTotp(LocalStsDemo.MfaTotpSecret, h.Server.Now));
         };
         var provider = h.CreateProvider(options);
 
@@ -148,7 +148,7 @@ public sealed class SourceTests : IDisposable
         {
             minted++;
             return ValueTask.FromResult(LocalStsTokens.MintSamlAssertion(
-                LocalStsDemo.SamlIssuer, LocalStsDemo.SamlRoleArn, LocalStsDemo.SamlProviderArn, "alice", h.ServerTime.GetUtcNow().AddMinutes(5)));
+                LocalStsDemo.SamlIssuer, LocalStsDemo.SamlRoleArn, LocalStsDemo.SamlProviderArn, "alice", h.Server.Now.AddMinutes(5)));
         };
         var provider = h.CreateProvider(options);
 
