@@ -32,6 +32,7 @@ internal sealed class RefreshingSession : IDisposable
     private int _consecutiveFailures;
     private int _handles;
     private int _deferredTimerCallbacks;
+    private int _settlingRefreshes; // refreshes that left _inflight but have not yet logged and completed their task
     private long _refreshCount;
     private string? _lastErrorCode;
     private long _issuedTimestamp;
@@ -305,15 +306,27 @@ internal sealed class RefreshingSession : IDisposable
             await Task.Yield();
         }
 
-        Task? inflight;
-        lock (_gate)
-        {
-            inflight = _inflight?.Task;
-        }
+        Task? inflight = await WhenSettledAsync().ConfigureAwait(false);
 
         if (inflight is not null)
         {
             await inflight.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            await WhenSettledAsync().ConfigureAwait(false);
+        }
+    }
+
+    // A finished refresh clears _inflight under the lock, then logs, records and completes its task outside it: wait
+    // for that tail too, so a test that waited for idle sees the refresh's log lines and metrics.
+    private async Task<Task?> WhenSettledAsync()
+    {
+        while (Volatile.Read(ref _settlingRefreshes) > 0)
+        {
+            await Task.Yield();
+        }
+
+        lock (_gate)
+        {
+            return _inflight?.Task;
         }
     }
 
@@ -498,8 +511,29 @@ internal sealed class RefreshingSession : IDisposable
             _refreshCount++;
             _issuedTimestamp = TimeProvider.GetTimestamp();
             _inflight = null;
+            Interlocked.Increment(ref _settlingRefreshes);
             ArmTimer(now);
         }
+
+        try
+        {
+            CompleteSucceeded(refresh, credentials, timing, trigger, started, activity, snapshot);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _settlingRefreshes);
+        }
+    }
+
+    private void CompleteSucceeded(
+        TaskCompletionSource<SessionCredentials> refresh,
+        SessionCredentials credentials,
+        SessionTiming timing,
+        RefreshTrigger trigger,
+        long started,
+        Activity? activity,
+        SessionSnapshot snapshot)
+    {
 
         if (timing.Skew is { } skew && skew.Duration() > RefreshDefaults.ClockSkewWarningThreshold)
         {
@@ -530,6 +564,7 @@ internal sealed class RefreshingSession : IDisposable
             }
 
             _inflight = null;
+            Interlocked.Increment(ref _settlingRefreshes);
             _consecutiveFailures++;
             _lastErrorCode = error.ErrorCode;
             var snapshot = _snapshot;
@@ -559,6 +594,25 @@ internal sealed class RefreshingSession : IDisposable
             ArmTimer(now);
         }
 
+        try
+        {
+            CompleteFailed(refresh, error, trigger, started, activity, stillUsable, retryAt);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _settlingRefreshes);
+        }
+    }
+
+    private void CompleteFailed(
+        TaskCompletionSource<SessionCredentials> refresh,
+        CredentialRefreshException error,
+        RefreshTrigger trigger,
+        long started,
+        Activity? activity,
+        SessionSnapshot? stillUsable,
+        DateTimeOffset retryAt)
+    {
         activity?.SetTag("credentialkit.error_code", error.ErrorCode);
         activity?.SetStatus(ActivityStatusCode.Error, error.ErrorCode);
         if (stillUsable is not null)
