@@ -76,7 +76,7 @@ internal sealed class AotSampleSettings
         return true;
     }
 
-    public void ConfigureProfile(CredentialProfileOptions options)
+    public void ConfigureProfile(CredentialKitProfileOptions options)
     {
         options.Source.Type = SourceCredentialsType.Static;
         options.Source.AccessKeyId = AccessKeyId;

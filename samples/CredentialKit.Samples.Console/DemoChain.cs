@@ -14,9 +14,9 @@ internal static class DemoChain
     /// </summary>
     public static readonly TimeSpan OutageLength = TimeSpan.FromSeconds(5);
 
-    public static CredentialProfileOptions ForLocalSts(Uri endpoint)
+    public static CredentialKitProfileOptions ForLocalSts(Uri endpoint)
     {
-        var options = new CredentialProfileOptions();
+        var options = new CredentialKitProfileOptions();
         options.Source.Type = SourceCredentialsType.Static;
         options.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
         options.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;
@@ -45,9 +45,9 @@ internal static class DemoChain
         return options;
     }
 
-    public static CredentialProfileOptions ForRealAws(DemoSettings settings)
+    public static CredentialKitProfileOptions ForRealAws(DemoSettings settings)
     {
-        var options = new CredentialProfileOptions();
+        var options = new CredentialKitProfileOptions();
         if (settings.AwsProfile is not null)
         {
             // A shared-config profile; if it is itself a role chain (role_arn, source_profile), each hop becomes a
@@ -70,9 +70,9 @@ internal static class DemoChain
     }
 
     /// <summary>The first <paramref name="hops"/> roles of <paramref name="chain"/>: a provider per hop shows each hop's state.</summary>
-    public static CredentialProfileOptions Prefix(CredentialProfileOptions chain, int hops)
+    public static CredentialKitProfileOptions Prefix(CredentialKitProfileOptions chain, int hops)
     {
-        var prefix = new CredentialProfileOptions();
+        var prefix = new CredentialKitProfileOptions();
         prefix.Source.Type = chain.Source.Type;
         prefix.Source.AccessKeyId = chain.Source.AccessKeyId;
         prefix.Source.SecretAccessKey = chain.Source.SecretAccessKey;

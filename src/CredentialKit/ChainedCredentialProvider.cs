@@ -87,7 +87,7 @@ internal sealed class ChainedCredentialProvider : ICredentialProvider
     {
         ArgumentNullException.ThrowIfNull(role);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        CredentialProfileOptionsValidator.ThrowIfInvalid(role, _hop.Chain, _hop.RoleArn);
+        CredentialKitProfileOptionsValidator.ThrowIfInvalid(role, _hop.Chain, _hop.RoleArn);
 
         // The child signs through its own handle on this hop, so disposing this provider does not break it.
         var parent = new ChainedCredentialProvider(_cache, _hop, ownsCache: false);

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CredentialKit;
 
-/// <summary>Creates <see cref="ICredentialProvider"/> instances from <see cref="CredentialProfileOptions"/>.</summary>
+/// <summary>Creates <see cref="ICredentialProvider"/> instances from <see cref="CredentialKitProfileOptions"/>.</summary>
 public static class CredentialProvider
 {
     /// <summary>
@@ -15,7 +15,7 @@ public static class CredentialProvider
     /// <returns>The provider. No STS call is made until credentials are first requested.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option breaks an STS limit; the message names each.</exception>
-    public static ICredentialProvider Create(CredentialProfileOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    public static ICredentialProvider Create(CredentialKitProfileOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return Create(options, new SessionCacheOptions { TimeProvider = timeProvider, LoggerFactory = loggerFactory });
@@ -31,11 +31,11 @@ public static class CredentialProvider
     /// <returns>The provider. No STS call is made until credentials are first requested.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="cacheOptions"/> is <see langword="null"/>.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option breaks an STS limit; the message names each.</exception>
-    public static ICredentialProvider Create(CredentialProfileOptions options, SessionCacheOptions cacheOptions, string? profileName = null)
+    public static ICredentialProvider Create(CredentialKitProfileOptions options, SessionCacheOptions cacheOptions, string? profileName = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cacheOptions);
-        CredentialProfileOptionsValidator.ThrowIfInvalid(options, profileName);
+        CredentialKitProfileOptionsValidator.ThrowIfInvalid(options, profileName);
         var cache = new SessionCache(cacheOptions);
         return new ChainedCredentialProvider(cache, ChainBuilder.Build(options, cache, profileName), ownsCache: true, isUserHandle: true);
     }
@@ -50,11 +50,11 @@ public static class CredentialProvider
     /// <returns>The provider. No STS call is made until credentials are first requested.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="cache"/> is <see langword="null"/>.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option breaks an STS limit; the message names each.</exception>
-    public static ICredentialProvider Create(CredentialProfileOptions options, SessionCache cache, string? profileName = null)
+    public static ICredentialProvider Create(CredentialKitProfileOptions options, SessionCache cache, string? profileName = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
-        CredentialProfileOptionsValidator.ThrowIfInvalid(options, profileName);
+        CredentialKitProfileOptionsValidator.ThrowIfInvalid(options, profileName);
         return new ChainedCredentialProvider(cache, ChainBuilder.Build(options, cache, profileName), ownsCache: false, isUserHandle: true);
     }
 }

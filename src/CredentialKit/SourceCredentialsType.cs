@@ -5,7 +5,7 @@ namespace CredentialKit;
 /// <see cref="Default"/>, <see cref="Static"/> and <see cref="Credentials"/> only sign the first STS call.
 /// <see cref="WebIdentity"/>, <see cref="Saml"/>, <see cref="SessionToken"/>, <see cref="FederationToken"/> and
 /// <see cref="Profile"/> (when the profile assumes a role) issue a session of their own: it is hop 0 of the chain, cached
-/// and refreshed like every role hop, and <see cref="CredentialProfileOptions.Roles"/> may then be empty.
+/// and refreshed like every role hop, and <see cref="CredentialKitProfileOptions.Roles"/> may then be empty.
 /// </remarks>
 public enum SourceCredentialsType
 {
@@ -47,14 +47,14 @@ public enum SourceCredentialsType
 
     /// <summary>
     /// STS <c>GetFederationToken</c> on top of long-term credentials. STS does not let a federated user assume roles, so
-    /// <see cref="CredentialProfileOptions.Roles"/> must be empty.
+    /// <see cref="CredentialKitProfileOptions.Roles"/> must be empty.
     /// </summary>
     FederationToken = 6,
 
     /// <summary>
     /// A named profile of the shared AWS config and credentials files (<c>AWS_CONFIG_FILE</c>,
     /// <c>AWS_SHARED_CREDENTIALS_FILE</c>). A profile that assumes roles (<c>role_arn</c>, <c>source_profile</c>, …) is
-    /// expanded into hops that CredentialKit runs itself, each with its own refresh, before <see cref="CredentialProfileOptions.Roles"/>.
+    /// expanded into hops that CredentialKit runs itself, each with its own refresh, before <see cref="CredentialKitProfileOptions.Roles"/>.
     /// </summary>
     Profile = 7,
 }

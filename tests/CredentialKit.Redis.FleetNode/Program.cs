@@ -40,7 +40,7 @@ await using var store = arguments.Redis is null ? null : new RedisSharedSessionS
 });
 await using var cache = new SessionCache(new SessionCacheOptions { TimeProvider = time, SharedStore = store });
 
-var options = new CredentialProfileOptions
+var options = new CredentialKitProfileOptions
 {
     Source = { Type = SourceCredentialsType.Static, AccessKeyId = LocalStsDemo.AccessKeyId, SecretAccessKey = LocalStsDemo.SecretAccessKey },
     Roles =

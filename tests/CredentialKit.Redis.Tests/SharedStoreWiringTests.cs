@@ -145,9 +145,9 @@ public sealed class SharedStoreWiringTests(RedisServerFixture redis) : IClassFix
         }, $"{count} subscribed processes");
     }
 
-    private CredentialProfileOptions Profile()
+    private CredentialKitProfileOptions Profile()
     {
-        var options = new CredentialProfileOptions();
+        var options = new CredentialKitProfileOptions();
         options.Source.Type = SourceCredentialsType.Static;
         options.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
         options.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;

@@ -253,9 +253,9 @@ internal static class CacheAbuseSuite
         return (clock, sts, cache, CredentialProvider.Create(Options(backgroundRefresh), cache, profile), profile);
     }
 
-    private static CredentialProfileOptions Options(bool backgroundRefresh)
+    private static CredentialKitProfileOptions Options(bool backgroundRefresh)
     {
-        var options = new CredentialProfileOptions();
+        var options = new CredentialKitProfileOptions();
         options.Source.Type = SourceCredentialsType.Static;
         options.Source.AccessKeyId = "AKIAABUSETEST0000001";
         options.Source.SecretAccessKey = "abuseTestSecretKey/NotARealSecret00000001";

@@ -196,9 +196,9 @@ internal static class FleetSimulation
         table.Print();
     }
 
-    private static CredentialProfileOptions Profile(double jitterFraction)
+    private static CredentialKitProfileOptions Profile(double jitterFraction)
     {
-        var options = new CredentialProfileOptions();
+        var options = new CredentialKitProfileOptions();
         options.Source.Type = SourceCredentialsType.Static;
         options.Source.AccessKeyId = "AKIAFLEETSIMULATION1";
         options.Source.SecretAccessKey = "fleetSimulationSecretKey/NotARealSecret01";

@@ -72,9 +72,9 @@ internal sealed class LocalStsEnvironment : IAsyncDisposable
     public int AssumeRoleCalls => Server.Journal.Count("AssumeRole");
 
     /// <summary>A one-role profile for the demo hub role, signed with the demo user's keys, aimed at this server.</summary>
-    public CredentialProfileOptions Profile(Action<RefreshOptions>? refresh = null)
+    public CredentialKitProfileOptions Profile(Action<RefreshOptions>? refresh = null)
     {
-        var options = new CredentialProfileOptions();
+        var options = new CredentialKitProfileOptions();
         options.Source.Type = SourceCredentialsType.Static;
         options.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
         options.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;

@@ -23,9 +23,9 @@ internal static class RealClockIdleRun
         var clock = new SkewedClock(TimeSpan.FromSeconds(skewSeconds));
         var cacheOptions = new SessionCacheOptions { TimeProvider = clock };
 
-        CredentialProfileOptions Profile(params AssumeRoleOptions[] roles)
+        CredentialKitProfileOptions Profile(params AssumeRoleOptions[] roles)
         {
-            var profile = new CredentialProfileOptions();
+            var profile = new CredentialKitProfileOptions();
             profile.Source.Type = SourceCredentialsType.Static;
             profile.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
             profile.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;

@@ -28,7 +28,7 @@ internal static class SoakTest
         var evictions = 0;
         for (var i = 0; i < Providers; i++)
         {
-            var options = new CredentialProfileOptions();
+            var options = new CredentialKitProfileOptions();
             options.Source.Type = SourceCredentialsType.Static;
             options.Source.AccessKeyId = "AKIASOAKTEST00000001";
             options.Source.SecretAccessKey = "soakTestSecretKey/NotARealSecret000000001";

@@ -8,11 +8,11 @@ namespace CredentialKit;
 /// <summary>
 /// Turns validated profile options into hop definitions, each signed by the hop before it: the source's own session
 /// (web identity, SAML, session or federation token) as hop 0 when it issues one, then the roles of a shared-config
-/// profile, then <see cref="CredentialProfileOptions.Roles"/>.
+/// profile, then <see cref="CredentialKitProfileOptions.Roles"/>.
 /// </summary>
 internal static class ChainBuilder
 {
-    public static HopDefinition Build(CredentialProfileOptions options, SessionCache cache, string? profileName)
+    public static HopDefinition Build(CredentialKitProfileOptions options, SessionCache cache, string? profileName)
     {
         var plan = SourceCredentialsFactory.Plan(options.Source, SourceEnvironment.For(options.Source));
         var chain = new ChainContext(
@@ -107,17 +107,17 @@ internal static class ChainBuilder
 
     /// <summary>
     /// Starts the chain's fleet identity at its signer (<see cref="FleetHopIdentity.ForSigner"/>), or leaves it unset when
-    /// the profile opts out of the shared store (<see cref="CredentialProfileOptions.UseSharedStore"/>): then no hop of the
+    /// the profile opts out of the shared store (<see cref="CredentialKitProfileOptions.UseSharedStore"/>): then no hop of the
     /// chain is shared.
     /// </summary>
-    private static ChainContext WithFleetIdentity(ChainContext chain, SourceCredentials signer, CredentialProfileOptions options) =>
+    private static ChainContext WithFleetIdentity(ChainContext chain, SourceCredentials signer, CredentialKitProfileOptions options) =>
         chain with { FleetIdentity = options.UseSharedStore ? FleetHopIdentity.ForSigner(signer) : null };
 
     /// <summary>
     /// The in-process key the chain's hop keys derive from: the signer's fingerprint, marked for a profile that opts out of
     /// the shared store, so that it never shares an in-process session (and its fetcher) with a profile that shares.
     /// </summary>
-    private static string RootKey(SourceCredentials signer, CredentialProfileOptions options) =>
+    private static string RootKey(SourceCredentials signer, CredentialKitProfileOptions options) =>
         options.UseSharedStore ? signer.Fingerprint : signer.Fingerprint + "\nper-process";
 
     private static (ICredentialProvider Parent, AWSCredentials Signer, string Key) Advance(SessionCache cache, HopDefinition hop)

@@ -29,7 +29,7 @@ internal sealed class CredentialKitBuilder(IServiceCollection services, Credenti
         return this;
     }
 
-    public ICredentialKitBuilder AddProfile(string name, Action<CredentialProfileOptions> configure)
+    public ICredentialKitBuilder AddProfile(string name, Action<CredentialKitProfileOptions> configure)
     {
         ThrowIfBlank(name);
         ArgumentNullException.ThrowIfNull(configure);
@@ -48,9 +48,9 @@ internal sealed class CredentialKitBuilder(IServiceCollection services, Credenti
         }
     }
 
-    private OptionsBuilder<CredentialProfileOptions> Register(string name)
+    private OptionsBuilder<CredentialKitProfileOptions> Register(string name)
     {
-        var options = Services.AddOptions<CredentialProfileOptions>(name);
+        var options = Services.AddOptions<CredentialKitProfileOptions>(name);
         if (registry.Add(name))
         {
             options.ValidateOnStart();

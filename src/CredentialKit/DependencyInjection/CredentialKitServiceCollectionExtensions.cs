@@ -43,22 +43,22 @@ public static class CredentialKitServiceCollectionExtensions
 
         services.AddOptions<CredentialKitOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CredentialKitOptions>, CredentialKitOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CredentialProfileOptions>, CredentialProfileOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CredentialKitProfileOptions>, CredentialKitProfileOptionsValidator>());
         services.TryAddSingleton(static sp => new SessionCache(CacheOptionsFrom(sp)));
         services.TryAddSingleton(static sp => new CredentialProviderFactory(
             sp.GetRequiredService<CredentialKitRegistry>(),
-            sp.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>(),
+            sp.GetRequiredService<IOptionsMonitor<CredentialKitProfileOptions>>(),
             sp.GetRequiredService<SessionCache>(),
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
-            sp.GetRequiredService<IOptionsFactory<CredentialProfileOptions>>(),
-            sp.GetRequiredService<IOptionsMonitorCache<CredentialProfileOptions>>()));
+            sp.GetRequiredService<IOptionsFactory<CredentialKitProfileOptions>>(),
+            sp.GetRequiredService<IOptionsMonitorCache<CredentialKitProfileOptions>>()));
         services.TryAddSingleton<ICredentialProviderFactory>(static sp => sp.GetRequiredService<CredentialProviderFactory>());
         services.TryAddSingleton<ICredentialProvider>(static sp => sp.GetRequiredService<CredentialProviderFactory>().GetDefaultProvider());
         services.TryAddSingleton<AWSCredentials>(static sp => sp.GetRequiredService<ICredentialProvider>().ToAwsCredentials());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CredentialKitWarmUpService>(static sp => new CredentialKitWarmUpService(
             sp.GetRequiredService<CredentialProviderFactory>(),
             sp.GetRequiredService<IOptions<CredentialKitOptions>>(),
-            sp.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>(),
+            sp.GetRequiredService<IOptionsMonitor<CredentialKitProfileOptions>>(),
             sp.GetRequiredService<SessionCache>(),
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance)));
         return new CredentialKitBuilder(services, registry);

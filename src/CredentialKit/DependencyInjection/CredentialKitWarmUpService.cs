@@ -22,7 +22,7 @@ internal sealed class CredentialKitWarmUpService : IHostedService, IDisposable
 {
     private readonly CredentialProviderFactory _factory;
     private readonly CredentialKitOptions _options;
-    private readonly IOptionsMonitor<CredentialProfileOptions> _profiles;
+    private readonly IOptionsMonitor<CredentialKitProfileOptions> _profiles;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -31,7 +31,7 @@ internal sealed class CredentialKitWarmUpService : IHostedService, IDisposable
     public CredentialKitWarmUpService(
         CredentialProviderFactory factory,
         IOptions<CredentialKitOptions> options,
-        IOptionsMonitor<CredentialProfileOptions> profiles,
+        IOptionsMonitor<CredentialKitProfileOptions> profiles,
         SessionCache cache,
         ILoggerFactory loggerFactory)
     {

@@ -18,22 +18,22 @@ namespace CredentialKit;
 internal sealed class CredentialProviderFactory : ICredentialProviderFactory, IDisposable
 {
     private readonly Dictionary<string, ProfileSlot> _slots = new(StringComparer.Ordinal);
-    private readonly IOptionsMonitor<CredentialProfileOptions> _options;
+    private readonly IOptionsMonitor<CredentialKitProfileOptions> _options;
     private readonly SessionCache _cache;
     private readonly ILogger _logger;
     private readonly IDisposable? _onChange;
     private readonly List<IDisposable> _reloadWatches = [];
-    private readonly IOptionsFactory<CredentialProfileOptions>? _optionsFactory;
-    private readonly IOptionsMonitorCache<CredentialProfileOptions>? _optionsCache;
+    private readonly IOptionsFactory<CredentialKitProfileOptions>? _optionsFactory;
+    private readonly IOptionsMonitorCache<CredentialKitProfileOptions>? _optionsCache;
     private volatile bool _disposed;
 
     public CredentialProviderFactory(
         CredentialKitRegistry registry,
-        IOptionsMonitor<CredentialProfileOptions> options,
+        IOptionsMonitor<CredentialKitProfileOptions> options,
         SessionCache cache,
         ILoggerFactory loggerFactory,
-        IOptionsFactory<CredentialProfileOptions>? optionsFactory = null,
-        IOptionsMonitorCache<CredentialProfileOptions>? optionsCache = null)
+        IOptionsFactory<CredentialKitProfileOptions>? optionsFactory = null,
+        IOptionsMonitorCache<CredentialKitProfileOptions>? optionsCache = null)
     {
         ProfileNames = registry.Names;
         foreach (var name in ProfileNames)
@@ -141,7 +141,7 @@ internal sealed class CredentialProviderFactory : ICredentialProviderFactory, ID
         }
     }
 
-    private void OnOptionsChanged(CredentialProfileOptions options, string? name)
+    private void OnOptionsChanged(CredentialKitProfileOptions options, string? name)
     {
         if (name is null || _disposed || !_slots.TryGetValue(name, out var slot))
         {
@@ -167,7 +167,7 @@ internal sealed class CredentialProviderFactory : ICredentialProviderFactory, ID
 
         try
         {
-            CredentialProfileOptions options;
+            CredentialKitProfileOptions options;
             try
             {
                 options = _optionsFactory!.Create(name);

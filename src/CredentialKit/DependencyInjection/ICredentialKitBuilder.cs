@@ -20,7 +20,7 @@ public interface ICredentialKitBuilder
     /// <param name="configuration">The profile's configuration section.</param>
     /// <returns>This builder, so calls chain.</returns>
     /// <remarks>
-    /// May be combined with <see cref="AddProfile(string, Action{CredentialProfileOptions})"/> for the same name, for the
+    /// May be combined with <see cref="AddProfile(string, Action{CredentialKitProfileOptions})"/> for the same name, for the
     /// settings configuration cannot hold (<see cref="SourceCredentialsOptions.Credentials"/>,
     /// <see cref="AssumeRoleOptions.MfaTokenCodeProvider"/>); the configuration and the callbacks apply in call order.
     /// </remarks>
@@ -37,5 +37,5 @@ public interface ICredentialKitBuilder
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space, or differs only in case from a registered profile.</exception>
     /// <example><code>services.AddCredentialKit().AddProfile("billing", o => o.Roles.Add(new AssumeRoleOptions { RoleArn = billingArn }));</code></example>
-    ICredentialKitBuilder AddProfile(string name, Action<CredentialProfileOptions> configure);
+    ICredentialKitBuilder AddProfile(string name, Action<CredentialKitProfileOptions> configure);
 }

@@ -28,7 +28,7 @@ internal sealed class ReloadingCredentialProvider : ICredentialProvider
     private volatile ICredentialProvider _current;
     private volatile bool _disposed;
 
-    public ReloadingCredentialProvider(string profileName, CredentialProfileOptions options, SessionCache cache, ILogger logger)
+    public ReloadingCredentialProvider(string profileName, CredentialKitProfileOptions options, SessionCache cache, ILogger logger)
     {
         ProfileName = profileName;
         _cache = cache;
@@ -112,7 +112,7 @@ internal sealed class ReloadingCredentialProvider : ICredentialProvider
 
     /// <summary>Switches to a provider built from <paramref name="options"/>, unless they describe the same chain.</summary>
     /// <param name="options">The reloaded, already validated options.</param>
-    public void Reload(CredentialProfileOptions options)
+    public void Reload(CredentialKitProfileOptions options)
     {
         ICredentialProvider replacement;
         try

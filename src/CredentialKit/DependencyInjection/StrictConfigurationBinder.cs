@@ -35,10 +35,10 @@ namespace CredentialKit;
 internal static class StrictConfigurationBinder
 {
     /// <summary>Why binding from configuration is not trim-safe, and the code-configured alternative.</summary>
-    public const string TrimmingMessage = "Binds configuration to CredentialKitOptions and CredentialProfileOptions by reflection. For trimmed or Native AOT apps, configure profiles in code with AddProfile(name, Action<CredentialProfileOptions>) or CredentialProvider.Create.";
+    public const string TrimmingMessage = "Binds configuration to CredentialKitOptions and CredentialKitProfileOptions by reflection. For trimmed or Native AOT apps, configure profiles in code with AddProfile(name, Action<CredentialKitProfileOptions>) or CredentialProvider.Create.";
 
     /// <summary>Why binding from configuration is not Native AOT-safe, and the code-configured alternative.</summary>
-    public const string AotMessage = "The configuration binder may create generic collection types at run time. For Native AOT apps, configure profiles in code with AddProfile(name, Action<CredentialProfileOptions>) or CredentialProvider.Create.";
+    public const string AotMessage = "The configuration binder may create generic collection types at run time. For Native AOT apps, configure profiles in code with AddProfile(name, Action<CredentialKitProfileOptions>) or CredentialProvider.Create.";
 
     /// <summary>The members of one item of the list form of a string map (session tags).</summary>
     private const string EntryKey = "Key";

@@ -1,7 +1,7 @@
 namespace CredentialKit;
 
 /// <summary>
-/// What a <see cref="SourceCredentialsOptions"/> expands to before <see cref="CredentialProfileOptions.Roles"/>: the
+/// What a <see cref="SourceCredentialsOptions"/> expands to before <see cref="CredentialKitProfileOptions.Roles"/>: the
 /// credentials that sign the first call, an optional session-producing hop 0, and (for shared-config profiles) the roles
 /// the profile itself assumes.
 /// </summary>

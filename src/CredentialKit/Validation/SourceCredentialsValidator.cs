@@ -413,7 +413,7 @@ internal static class SourceCredentialsValidator
     }
 }
 
-/// <summary>What a validated source means for <see cref="CredentialProfileOptions.Roles"/>.</summary>
+/// <summary>What a validated source means for <see cref="CredentialKitProfileOptions.Roles"/>.</summary>
 /// <param name="ProducesSession">Whether the source issues a session itself, so Roles may be empty.</param>
 /// <param name="RolesAllowed">Whether roles may follow it at all (not after GetFederationToken).</param>
 internal readonly record struct SourceFacts(bool ProducesSession, bool RolesAllowed);

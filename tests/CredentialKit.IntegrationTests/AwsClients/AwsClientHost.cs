@@ -64,7 +64,7 @@ internal sealed class AwsClientHost(LocalStsHarness harness)
         return builder.Build();
     }
 
-    private static void Copy(CredentialProfileOptions from, CredentialProfileOptions to)
+    private static void Copy(CredentialKitProfileOptions from, CredentialKitProfileOptions to)
     {
         to.Source.Type = from.Source.Type;
         to.Source.AccessKeyId = from.Source.AccessKeyId;

@@ -77,9 +77,9 @@ internal sealed class LocalStsHarness : IAsyncDisposable
     /// A profile starting from the demo user's static keys, pointed at this LocalSts, with no jitter and no retry delay
     /// (tests that exercise backoff restore a delay and drive the clock).
     /// </summary>
-    public CredentialProfileOptions Profile(params AssumeRoleOptions[] roles)
+    public CredentialKitProfileOptions Profile(params AssumeRoleOptions[] roles)
     {
-        var options = new CredentialProfileOptions();
+        var options = new CredentialKitProfileOptions();
         options.Source.Type = SourceCredentialsType.Static;
         options.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
         options.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;
@@ -96,7 +96,7 @@ internal sealed class LocalStsHarness : IAsyncDisposable
     }
 
     /// <summary>Creates a provider over the real AWS SDK STS client (<see cref="StsClientFactory"/>), disposed with the harness.</summary>
-    public ICredentialProvider CreateProvider(CredentialProfileOptions options, string profileName = "it")
+    public ICredentialProvider CreateProvider(CredentialKitProfileOptions options, string profileName = "it")
     {
         var provider = CredentialProvider.Create(
             options,

@@ -30,9 +30,9 @@ public sealed class RealClockTests
             TimerError = AdversarialTimeProvider.RandomError(new Random(9), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(20)),
         };
         var cacheOptions = new SessionCacheOptions { TimeProvider = local };
-        CredentialProfileOptions Profile(params AssumeRoleOptions[] roles)
+        CredentialKitProfileOptions Profile(params AssumeRoleOptions[] roles)
         {
-            var profile = new CredentialProfileOptions();
+            var profile = new CredentialKitProfileOptions();
             profile.Source.Type = SourceCredentialsType.Static;
             profile.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
             profile.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;

@@ -22,7 +22,7 @@ public sealed class SourceTests : IDisposable
         options.Accounts.Single(a => a.AccountId == LocalStsDemo.AccountId).Roles.Single(r => r.RoleName == "hub")
             .Trust(LocalStsDemo.WebIdentityRoleArn, LocalStsDemo.SamlRoleArn));
 
-    private static CredentialProfileOptions Options(LocalStsHarness h, SourceCredentialsType type, params AssumeRoleOptions[] roles)
+    private static CredentialKitProfileOptions Options(LocalStsHarness h, SourceCredentialsType type, params AssumeRoleOptions[] roles)
     {
         var options = h.Profile(roles);
         options.Roles.Clear();

@@ -15,7 +15,7 @@ public class CacheUnderAbuseTests
     private static AssumeRoleOptions Tenant(int i) =>
         new() { RoleArn = $"arn:aws:iam::{100000000000 + i}:role/tenant", ExternalId = $"tenant-{i}" };
 
-    private CredentialProfileOptions Profile()
+    private CredentialKitProfileOptions Profile()
     {
         var options = ProviderFixture.Profile();
         options.Refresh.BackgroundRefresh = true;

@@ -7,7 +7,7 @@ public class SessionLifetimeTests
 {
     private readonly ProviderFixture _fixture = new();
 
-    private CredentialProfileOptions Chain()
+    private CredentialKitProfileOptions Chain()
     {
         var options = ProviderFixture.Profile(ProviderFixture.HubArn, ProviderFixture.ReportsArn);
         options.Refresh.BackgroundRefresh = true;

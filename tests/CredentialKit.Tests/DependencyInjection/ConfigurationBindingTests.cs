@@ -61,7 +61,7 @@ public class ConfigurationBindingTests
             .AddProfile("reports", c.GetSection("CredentialKit:Profiles:reports"))
             .AddProfile("reports", o => o.Roles[0].MfaTokenCodeProvider = _ => ValueTask.FromResult("123456")));
 
-        var options = services.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>().Get("reports");
+        var options = services.GetRequiredService<IOptionsMonitor<CredentialKitProfileOptions>>().Get("reports");
 
         Assert.Equal(SourceCredentialsType.Static, options.Source.Type);
         Assert.Equal(ProviderFixture.SourceAccessKeyId, options.Source.AccessKeyId);
@@ -110,7 +110,7 @@ public class ConfigurationBindingTests
         using var services = _fixture.BuildProvider();
 
         var factory = services.GetRequiredService<ICredentialProviderFactory>();
-        var monitor = services.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>();
+        var monitor = services.GetRequiredService<IOptionsMonitor<CredentialKitProfileOptions>>();
         var top = services.GetRequiredService<IOptions<CredentialKitOptions>>().Value;
 
         Assert.Equal(["billing", "reports"], factory.ProfileNames.Order());
@@ -149,7 +149,7 @@ public class ConfigurationBindingTests
                 o.Sts.Region = "eu-west-1";
             }));
 
-        var options = services.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>().Get("reports");
+        var options = services.GetRequiredService<IOptionsMonitor<CredentialKitProfileOptions>>().Get("reports");
 
         Assert.Equal([DependencyInjectionFixture.HubArn, DependencyInjectionFixture.ReportsArn], options.Roles.Select(r => r.RoleArn));
         Assert.Equal("eu-west-1", options.Sts.Region);
@@ -311,7 +311,7 @@ public class ConfigurationBindingTests
         Assert.Throws<ArgumentNullException>(() => services.AddCredentialKit(null!));
         Assert.Throws<ArgumentNullException>(() => builder.AddProfile(null!, _ => { }));
         Assert.Throws<ArgumentException>(() => builder.AddProfile(" ", _ => { }));
-        Assert.Throws<ArgumentNullException>(() => builder.AddProfile("reports", (Action<CredentialProfileOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => builder.AddProfile("reports", (Action<CredentialKitProfileOptions>)null!));
         Assert.Throws<ArgumentNullException>(() => builder.AddProfile("reports", (IConfiguration)null!));
         Assert.Same(services, builder.Services);
     }

@@ -86,7 +86,7 @@ public class ConfigurationStrictnessTests
         }
 
         using var services = _fixture.BuildProvider();
-        var roles = services.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>().Get("reports").Roles;
+        var roles = services.GetRequiredService<IOptionsMonitor<CredentialKitProfileOptions>>().Get("reports").Roles;
 
         Assert.Equal(Enumerable.Range(0, 12).Select(i => $"arn:aws:iam::111122223333:role/r{i}"), roles.Select(r => r.RoleArn));
     }
@@ -131,7 +131,7 @@ public class ConfigurationStrictnessTests
         });
         await host.StartAsync();
 
-        var options = host.Services.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>().Get("reports");
+        var options = host.Services.GetRequiredService<IOptionsMonitor<CredentialKitProfileOptions>>().Get("reports");
         await host.Services.GetRequiredKeyedService<ICredentialProvider>("reports").GetCredentialsAsync();
 
         Assert.Equal([DependencyInjectionFixture.HubArn], options.Roles.Select(r => r.RoleArn));
@@ -242,7 +242,7 @@ public class ConfigurationStrictnessTests
         Assert.Contains("repeats the key", message);
     }
 
-    private Task<IReadOnlyList<string>> StartFailuresAsync() => StartFailuresAsync<CredentialProfileOptions>();
+    private Task<IReadOnlyList<string>> StartFailuresAsync() => StartFailuresAsync<CredentialKitProfileOptions>();
 
     private async Task<IReadOnlyList<string>> StartFailuresAsync<T>()
     {

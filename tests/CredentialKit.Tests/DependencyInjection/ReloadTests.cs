@@ -99,7 +99,7 @@ public class ReloadTests
         Assert.Same(before, DependencyInjectionFixture.InnerOf(provider));
         Assert.Equal(first.AccessKeyId, second.AccessKeyId);
         Assert.Equal(1, _fixture.Sts.CallCount);
-        var monitor = host.Services.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>();
+        var monitor = host.Services.GetRequiredService<IOptionsMonitor<CredentialKitProfileOptions>>();
         Assert.Null(monitor.Get("reports").Roles[0].Duration); // the last valid options stay current
     }
 
@@ -129,7 +129,7 @@ public class ReloadTests
         Assert.Contains("profile 'reports' rejected its reloaded settings", rejected.Description);
         Assert.Equal(HealthStatus.Healthy, recovered.Status);
         Assert.False(recovered.Data.ContainsKey("reports:reloadFailed"));
-        Assert.Equal(2, host.Services.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>().Get("reports").Refresh.MaxRetryAttempts);
+        Assert.Equal(2, host.Services.GetRequiredService<IOptionsMonitor<CredentialKitProfileOptions>>().Get("reports").Refresh.MaxRetryAttempts);
     }
 
     [Fact]

@@ -19,9 +19,9 @@ public sealed class ProviderFixture
 
     public ProviderFixture() => Sts = new StsStub(Time);
 
-    public static CredentialProfileOptions Profile(params string[] roleArns)
+    public static CredentialKitProfileOptions Profile(params string[] roleArns)
     {
-        var options = new CredentialProfileOptions();
+        var options = new CredentialKitProfileOptions();
         options.Source.Type = SourceCredentialsType.Static;
         options.Source.AccessKeyId = SourceAccessKeyId;
         options.Source.SecretAccessKey = SourceSecret;
@@ -47,7 +47,7 @@ public sealed class ProviderFixture
         StsRequestsPerSecond = 0,
     };
 
-    public ICredentialProvider Create(CredentialProfileOptions? options = null, string? profileName = "test") =>
+    public ICredentialProvider Create(CredentialKitProfileOptions? options = null, string? profileName = "test") =>
         CredentialProvider.Create(options ?? Profile(), CacheOptions(), profileName);
 
     internal static RefreshingSession SessionOf(ICredentialProvider provider) => ((ChainedCredentialProvider)provider).Session;

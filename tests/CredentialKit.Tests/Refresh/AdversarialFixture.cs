@@ -28,7 +28,7 @@ public sealed class AdversarialFixture
     /// <summary>Gets or sets the jitter source; <see langword="null"/> means always <see cref="RandomValue"/>.</summary>
     public Func<double>? JitterSource { get; set; }
 
-    public static CredentialProfileOptions Profile(params string[] roleArns)
+    public static CredentialKitProfileOptions Profile(params string[] roleArns)
     {
         var options = ProviderFixture.Profile(roleArns);
         options.Refresh.BackgroundRefresh = true;
@@ -44,7 +44,7 @@ public sealed class AdversarialFixture
         SizeLimit = sizeLimit,
     };
 
-    public ICredentialProvider Create(CredentialProfileOptions? options = null, string? profileName = "test") =>
+    public ICredentialProvider Create(CredentialKitProfileOptions? options = null, string? profileName = "test") =>
         CredentialProvider.Create(options ?? Profile(), CacheOptions(), profileName);
 
     /// <summary>

@@ -6,7 +6,7 @@ public class BackgroundRefreshTests
 {
     private readonly ProviderFixture _fixture = new();
 
-    private CredentialProfileOptions WithTimer()
+    private CredentialKitProfileOptions WithTimer()
     {
         var options = ProviderFixture.Profile();
         options.Refresh.BackgroundRefresh = true;

@@ -55,7 +55,7 @@ public class RandomizedRefreshTests(ITestOutputHelper output)
         fixture.Local.TimerError = AdversarialTimeProvider.RandomError(new Random(seed + 1), early: lifetime / 10, late: lifetime / 40);
         var describe = $"lifetime {lifetime}, skew {fixture.Local.Skew.TotalSeconds:0.0} s";
 
-        CredentialProfileOptions Options(params string[] roles)
+        CredentialKitProfileOptions Options(params string[] roles)
         {
             var options = AdversarialFixture.Profile(roles);
             options.Refresh.MinimumLifetime = minimum;

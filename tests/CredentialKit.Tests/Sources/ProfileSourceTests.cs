@@ -23,7 +23,7 @@ public sealed class ProfileSourceTests : IDisposable
 
     public void Dispose() => _fixture.Dispose();
 
-    private CredentialProfileOptions Profile(string name, params string[] roleArns)
+    private CredentialKitProfileOptions Profile(string name, params string[] roleArns)
     {
         var options = _fixture.Options(SourceCredentialsType.Profile, roleArns);
         options.Source.ProfileName = name;

@@ -10,7 +10,7 @@ public sealed class SamlAndFederationSourceTests : IDisposable
 
     public void Dispose() => _fixture.Dispose();
 
-    private CredentialProfileOptions Saml(params string[] roleArns)
+    private CredentialKitProfileOptions Saml(params string[] roleArns)
     {
         var options = _fixture.Options(SourceCredentialsType.Saml, roleArns);
         options.Source.RoleArn = SourceFixture.SamlRoleArn;
@@ -20,7 +20,7 @@ public sealed class SamlAndFederationSourceTests : IDisposable
         return options;
     }
 
-    private CredentialProfileOptions Federation(params string[] roleArns)
+    private CredentialKitProfileOptions Federation(params string[] roleArns)
     {
         var options = _fixture.Options(SourceCredentialsType.FederationToken, roleArns);
         options.Source.AccessKeyId = ProviderFixture.SourceAccessKeyId;

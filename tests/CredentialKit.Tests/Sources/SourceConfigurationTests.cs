@@ -20,7 +20,7 @@ public class SourceConfigurationTests
         _fixture.Settings[P + "Source:PolicyArns:0"] = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 
         using var services = _fixture.BuildProvider((s, c) => s.AddCredentialKit().AddProfile("web", c.GetSection("CredentialKit:Profiles:web")));
-        var options = services.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>().Get("web");
+        var options = services.GetRequiredService<IOptionsMonitor<CredentialKitProfileOptions>>().Get("web");
 
         Assert.Equal(SourceCredentialsType.FederationToken, options.Source.Type);
         Assert.Equal("bob", options.Source.Name);
@@ -37,7 +37,7 @@ public class SourceConfigurationTests
         _fixture.Settings[P + "Source:WebIdentityTokenProvider"] = "x";
 
         using var services = _fixture.BuildProvider((s, c) => s.AddCredentialKit().AddProfile("web", c.GetSection("CredentialKit:Profiles:web")));
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptionsMonitor<CredentialProfileOptions>>().Get("web"));
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptionsMonitor<CredentialKitProfileOptions>>().Get("web"));
 
         Assert.Contains("Source:WebIdentityTokenProvider can only be set in code", error.Message, StringComparison.Ordinal);
     }

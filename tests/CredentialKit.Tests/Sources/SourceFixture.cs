@@ -22,9 +22,9 @@ internal sealed class SourceFixture : IDisposable
 
     public string PathOf(string name) => Path.Combine(_directory, name);
 
-    public CredentialProfileOptions Options(SourceCredentialsType type, params string[] roleArns)
+    public CredentialKitProfileOptions Options(SourceCredentialsType type, params string[] roleArns)
     {
-        var options = new CredentialProfileOptions();
+        var options = new CredentialKitProfileOptions();
         options.Source.Type = type;
         options.Source.EnvironmentVariables = name => Environment.GetValueOrDefault(name);
         foreach (var arn in roleArns)
@@ -38,7 +38,7 @@ internal sealed class SourceFixture : IDisposable
         return options;
     }
 
-    public CredentialProfileOptions WebIdentity(params string[] roleArns)
+    public CredentialKitProfileOptions WebIdentity(params string[] roleArns)
     {
         var options = Options(SourceCredentialsType.WebIdentity, roleArns);
         options.Source.RoleArn = WebRoleArn;
@@ -48,7 +48,7 @@ internal sealed class SourceFixture : IDisposable
         return options;
     }
 
-    public CredentialProfileOptions SessionToken(params string[] roleArns)
+    public CredentialKitProfileOptions SessionToken(params string[] roleArns)
     {
         var options = Options(SourceCredentialsType.SessionToken, roleArns);
         options.Source.AccessKeyId = ProviderFixture.SourceAccessKeyId;
@@ -56,7 +56,7 @@ internal sealed class SourceFixture : IDisposable
         return options;
     }
 
-    public ICredentialProvider Create(CredentialProfileOptions options) => Provider.Create(options);
+    public ICredentialProvider Create(CredentialKitProfileOptions options) => Provider.Create(options);
 
     /// <summary>Moves the clock past the point where a one-hour session is usable, so the next call waits for a refresh.</summary>
     public void PastUsable(TimeSpan? lifetime = null) =>

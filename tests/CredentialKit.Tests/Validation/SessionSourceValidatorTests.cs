@@ -7,15 +7,15 @@ public class SessionSourceValidatorTests
 {
     private const string SamlProviderArn = "arn:aws:iam::111122223333:saml-provider/idp";
 
-    private static CredentialProfileOptions CreateSut(SourceCredentialsType type, Dictionary<string, string>? environment = null)
+    private static CredentialKitProfileOptions CreateSut(SourceCredentialsType type, Dictionary<string, string>? environment = null)
     {
-        var options = new CredentialProfileOptions();
+        var options = new CredentialKitProfileOptions();
         options.Source.Type = type;
         options.Source.EnvironmentVariables = name => environment?.GetValueOrDefault(name);
         return options;
     }
 
-    private static CredentialProfileOptions WebIdentity()
+    private static CredentialKitProfileOptions WebIdentity()
     {
         var options = CreateSut(SourceCredentialsType.WebIdentity);
         options.Source.RoleArn = RoleArn;

@@ -155,7 +155,7 @@ public class SourceCredentialsValidatorTests
         Assert.All(failures, f => Assert.DoesNotContain(SessionToken, f, StringComparison.Ordinal));
     }
 
-    private static CredentialProfileOptions CreateSut(SourceCredentialsType type, string? accessKeyId, string? secret)
+    private static CredentialKitProfileOptions CreateSut(SourceCredentialsType type, string? accessKeyId, string? secret)
     {
         var options = CreateValid();
         options.Source.Type = type;

@@ -16,9 +16,9 @@ internal static class ValidationTestData
     public const string MfaCode = "938271";
 
     /// <summary>A profile that passes: default source, one role, default STS and refresh settings.</summary>
-    public static CredentialProfileOptions CreateValid(params string[] roleArns)
+    public static CredentialKitProfileOptions CreateValid(params string[] roleArns)
     {
-        var options = new CredentialProfileOptions();
+        var options = new CredentialKitProfileOptions();
         foreach (var arn in roleArns.Length == 0 ? [RoleArn] : roleArns)
         {
             options.Roles.Add(new AssumeRoleOptions { RoleArn = arn });
@@ -28,9 +28,9 @@ internal static class ValidationTestData
     }
 
     /// <summary>Every failure message for <paramref name="options"/>, or none.</summary>
-    public static IReadOnlyList<string> Failures(CredentialProfileOptions options, string? name = null)
+    public static IReadOnlyList<string> Failures(CredentialKitProfileOptions options, string? name = null)
     {
-        var result = new CredentialProfileOptionsValidator().Validate(name, options);
+        var result = new CredentialKitProfileOptionsValidator().Validate(name, options);
         return result.Failed ? [.. result.Failures!] : [];
     }
 

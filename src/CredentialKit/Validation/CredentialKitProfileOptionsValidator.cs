@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace CredentialKit;
 
 /// <summary>
-/// Checks a <see cref="CredentialProfileOptions"/> against the STS limits before any call is made. Every message names
+/// Checks a <see cref="CredentialKitProfileOptions"/> against the STS limits before any call is made. Every message names
 /// the setting (with the hop's index and role ARN), what is wrong with the value and what is allowed; never a secret.
 /// </summary>
 /// <remarks>
@@ -12,14 +12,14 @@ namespace CredentialKit;
 /// characters of A–Z a–z 0–9 _ + = , . @ -.</c> Named profiles prefix each message with <c>Profile '&lt;name&gt;': </c>.
 /// Every failure is reported, not only the first.
 /// </remarks>
-public sealed class CredentialProfileOptionsValidator : IValidateOptions<CredentialProfileOptions>
+public sealed class CredentialKitProfileOptionsValidator : IValidateOptions<CredentialKitProfileOptions>
 {
     /// <summary>Validates the options of the profile <paramref name="name"/>.</summary>
     /// <param name="name">The named-options name; when not empty, each message starts with <c>Profile '&lt;name&gt;': </c>.</param>
     /// <param name="options">The options to check.</param>
     /// <returns><see cref="ValidateOptionsResult.Success"/>, or a failure listing every problem.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    public ValidateOptionsResult Validate(string? name, CredentialProfileOptions options)
+    public ValidateOptionsResult Validate(string? name, CredentialKitProfileOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var messages = AllFailures(options, name);
@@ -27,13 +27,13 @@ public sealed class CredentialProfileOptionsValidator : IValidateOptions<Credent
     }
 
     /// <summary>Throws <see cref="OptionsValidationException"/> listing every problem of <paramref name="options"/>.</summary>
-    internal static void ThrowIfInvalid(CredentialProfileOptions options, string? profileName)
+    internal static void ThrowIfInvalid(CredentialKitProfileOptions options, string? profileName)
     {
         ArgumentNullException.ThrowIfNull(options);
         var messages = AllFailures(options, profileName);
         if (messages.Count > 0)
         {
-            throw new OptionsValidationException(profileName ?? Options.DefaultName, typeof(CredentialProfileOptions), messages);
+            throw new OptionsValidationException(profileName ?? Options.DefaultName, typeof(CredentialKitProfileOptions), messages);
         }
     }
 
@@ -70,10 +70,10 @@ public sealed class CredentialProfileOptionsValidator : IValidateOptions<Credent
     /// The problems configuration binding recorded (unknown keys, values that do not convert) followed by the validator's
     /// own, so one failure lists every problem of the file.
     /// </summary>
-    private static List<string> AllFailures(CredentialProfileOptions options, string? profileName) =>
+    private static List<string> AllFailures(CredentialKitProfileOptions options, string? profileName) =>
         [.. BindingFailures.Of(options), .. Collect(options, profileName).Messages];
 
-    private static ValidationFailures Collect(CredentialProfileOptions options, string? profileName)
+    private static ValidationFailures Collect(CredentialKitProfileOptions options, string? profileName)
     {
         var failures = new ValidationFailures(profileName);
         var source = SourceCredentialsValidator.Validate(options.Source, failures);

@@ -5,12 +5,12 @@ using static CredentialKit.Tests.Validation.ValidationTestData;
 
 namespace CredentialKit.Tests.Validation;
 
-public class CredentialProfileOptionsValidatorTests
+public class CredentialKitProfileOptionsValidatorTests
 {
     [Fact]
     public void Validate_ValidProfileThroughIValidateOptions_ReturnsSuccess()
     {
-        IValidateOptions<CredentialProfileOptions> validator = new CredentialProfileOptionsValidator();
+        IValidateOptions<CredentialKitProfileOptions> validator = new CredentialKitProfileOptionsValidator();
 
         var result = validator.Validate("billing", CreateValid(RoleArn, SecondRoleArn));
 
@@ -20,7 +20,7 @@ public class CredentialProfileOptionsValidatorTests
     [Fact]
     public void Validate_NamedInvalidProfile_FailsWithProfilePrefixOnEveryMessage()
     {
-        IValidateOptions<CredentialProfileOptions> validator = new CredentialProfileOptionsValidator();
+        IValidateOptions<CredentialKitProfileOptions> validator = new CredentialKitProfileOptionsValidator();
         var options = CreateValid();
         options.Roles[0].RoleSessionName = "a";
         options.Refresh.JitterFraction = 1.5;
@@ -52,13 +52,13 @@ public class CredentialProfileOptionsValidatorTests
     [Fact]
     public void Validate_NullOptions_Throws()
     {
-        Assert.Throws<ArgumentNullException>(() => new CredentialProfileOptionsValidator().Validate("x", null!));
+        Assert.Throws<ArgumentNullException>(() => new CredentialKitProfileOptionsValidator().Validate("x", null!));
     }
 
     [Fact]
     public void Validate_NoRoles_Fails()
     {
-        var failure = Assert.Single(Failures(new CredentialProfileOptions()));
+        var failure = Assert.Single(Failures(new CredentialKitProfileOptions()));
 
         Assert.Equal("Roles has no role; allowed: one or more roles, assumed in order, each with a RoleArn.", failure);
     }
@@ -104,10 +104,10 @@ public class CredentialProfileOptionsValidatorTests
         options.Roles[0].ExternalId = "x";
         options.Refresh.MaxRetryAttempts = -1;
 
-        var exception = Assert.Throws<OptionsValidationException>(() => CredentialProfileOptionsValidator.ThrowIfInvalid(options, "billing"));
+        var exception = Assert.Throws<OptionsValidationException>(() => CredentialKitProfileOptionsValidator.ThrowIfInvalid(options, "billing"));
 
         Assert.Equal("billing", exception.OptionsName);
-        Assert.Equal(typeof(CredentialProfileOptions), exception.OptionsType);
+        Assert.Equal(typeof(CredentialKitProfileOptions), exception.OptionsType);
         Assert.Equal(2, exception.Failures.Count());
         Assert.All(exception.Failures, f => Assert.StartsWith("Profile 'billing': ", f, StringComparison.Ordinal));
     }
@@ -115,7 +115,7 @@ public class CredentialProfileOptionsValidatorTests
     [Fact]
     public void ThrowIfInvalid_ValidProfile_DoesNotThrow()
     {
-        CredentialProfileOptionsValidator.ThrowIfInvalid(CreateValid(), profileName: null);
+        CredentialKitProfileOptionsValidator.ThrowIfInvalid(CreateValid(), profileName: null);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public class CredentialProfileOptionsValidatorTests
         options.Roles[1].MfaSerialNumber = "bad";
         options.Roles[1].MfaTokenCodeProvider = _ => ValueTask.FromResult(MfaCode);
 
-        var exception = Assert.Throws<OptionsValidationException>(() => CredentialProfileOptionsValidator.ThrowIfInvalid(options, "p"));
+        var exception = Assert.Throws<OptionsValidationException>(() => CredentialKitProfileOptionsValidator.ThrowIfInvalid(options, "p"));
 
         Assert.True(exception.Failures.Count() >= 5);
         foreach (var text in exception.Failures.Append(exception.Message))
@@ -202,7 +202,7 @@ public class CredentialProfileOptionsValidatorTests
         role.Tags["Team"] = "blue";
 
         var exception = Assert.Throws<OptionsValidationException>(
-            () => CredentialProfileOptionsValidator.ThrowIfInvalid(role, CreateChain("billing", "Project"), SecondRoleArn));
+            () => CredentialKitProfileOptionsValidator.ThrowIfInvalid(role, CreateChain("billing", "Project"), SecondRoleArn));
 
         Assert.Equal("billing", exception.OptionsName);
         Assert.Equal(typeof(AssumeRoleOptions), exception.OptionsType);
@@ -218,7 +218,7 @@ public class CredentialProfileOptionsValidatorTests
         var role = new AssumeRoleOptions { RoleArn = ThirdRoleArn, Duration = TimeSpan.FromHours(4) };
         role.Tags["Team"] = "blue";
 
-        CredentialProfileOptionsValidator.ThrowIfInvalid(role, CreateChain(null, "Project"), SecondRoleArn);
+        CredentialKitProfileOptionsValidator.ThrowIfInvalid(role, CreateChain(null, "Project"), SecondRoleArn);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public class CredentialProfileOptionsValidatorTests
         role.PolicyArns.Add(null!);
 
         var exception = Assert.Throws<OptionsValidationException>(
-            () => CredentialProfileOptionsValidator.ThrowIfInvalid(role, CreateChain(null), SecondRoleArn));
+            () => CredentialKitProfileOptionsValidator.ThrowIfInvalid(role, CreateChain(null), SecondRoleArn));
 
         Assert.Equal(Options.DefaultName, exception.OptionsName);
         Assert.Equal(4, exception.Failures.Count());
@@ -240,7 +240,7 @@ public class CredentialProfileOptionsValidatorTests
     public void ThrowIfInvalidForRole_MissingRoleArn_Throws()
     {
         var exception = Assert.Throws<OptionsValidationException>(
-            () => CredentialProfileOptionsValidator.ThrowIfInvalid(new AssumeRoleOptions(), CreateChain(null), SecondRoleArn));
+            () => CredentialKitProfileOptionsValidator.ThrowIfInvalid(new AssumeRoleOptions(), CreateChain(null), SecondRoleArn));
 
         Assert.StartsWith("ForRole:RoleArn is missing; allowed: ", Assert.Single(exception.Failures), StringComparison.Ordinal);
     }

@@ -9,7 +9,7 @@ namespace CredentialKit;
 /// One instance describes one profile. In configuration it is the section
 /// <c>CredentialKit:Profiles:&lt;name&gt;</c>; in code it is built with an object initializer.
 /// </remarks>
-public sealed class CredentialProfileOptions
+public sealed class CredentialKitProfileOptions
 {
     /// <summary>Gets the credentials the chain starts from: they sign the first STS call.</summary>
     public SourceCredentialsOptions Source { get; } = new();
