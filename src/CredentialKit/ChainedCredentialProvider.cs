@@ -89,9 +89,9 @@ internal sealed class ChainedCredentialProvider : ICredentialProvider
         ObjectDisposedException.ThrowIf(_disposed, this);
         CredentialKitProfileOptionsValidator.ThrowIfInvalid(role, _hop.Chain, _hop.RoleArn);
 
-        // The child signs through its own handle on this hop, so disposing this provider does not break it.
-        var parent = new ChainedCredentialProvider(_cache, _hop, ownsCache: false);
-        var hop = ChainBuilder.AddHop(role, _hop.Chain.IsRoleSession, _hop.Key, parent.ToAwsCredentials(), parent, _hop.Chain, CacheItemPriority.Normal);
+        // The child signs through the cache's chain-internal handle on this hop (shared by every child of it, with one STS
+        // client), so disposing this provider does not break it.
+        var hop = ChainBuilder.AddHop(role, _hop.Chain.IsRoleSession, HopSigner.Of(_hop), _hop.Chain, CacheItemPriority.Normal);
         return new ChainedCredentialProvider(_cache, hop, ownsCache: false, isUserHandle: true);
     }
 

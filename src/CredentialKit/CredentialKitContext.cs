@@ -28,4 +28,13 @@ internal sealed class CredentialKitContext(
 
     /// <summary>Whether gauges report each session of this cache on its own series (see <see cref="SessionCacheOptions.PerRoleMetrics"/>).</summary>
     public bool PerRoleMetrics { get; } = perRoleMetrics;
+
+    /// <summary>The Polly pipelines of this cache, one per distinct refresh settings.</summary>
+    public StsResiliencePipelines Pipelines { get; } = new(timeProvider, random, stsRateLimiter);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<RefreshSettings, RefreshSchedule> _schedules = new();
+
+    /// <summary>The refresh planner for <paramref name="settings"/>: stateless, so one per distinct settings serves every session.</summary>
+    public RefreshSchedule ScheduleFor(RefreshSettings settings) =>
+        _schedules.TryGetValue(settings, out var schedule) ? schedule : _schedules.GetOrAdd(settings, s => new RefreshSchedule(s, Random));
 }

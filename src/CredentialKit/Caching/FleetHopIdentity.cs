@@ -6,7 +6,7 @@ namespace CredentialKit;
 /// secret in clear), or <see langword="null"/> when the hop must stay per-process.
 /// </summary>
 /// <remarks>
-/// <para>Unlike the in-process key (<see cref="CacheKeys.ForHop"/>), the fleet identity leaves out everything that differs
+/// <para>Unlike the in-process key (<see cref="CacheKeys.ForHop(string, string, StsOptions, RefreshSettings)"/>), the fleet identity leaves out everything that differs
 /// between processes without changing the session STS issues:</para>
 /// <list type="bullet">
 /// <item>the parent's session (its access key changes every refresh and differs per pod): a hop names its parent by the

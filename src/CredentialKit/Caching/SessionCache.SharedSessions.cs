@@ -11,6 +11,9 @@ public sealed partial class SessionCache
 {
     private readonly SharedSessions? _sharedSessions;
 
+    /// <summary>Gets whether this cache shares sessions with other processes (a <see cref="SessionCacheOptions.SharedStore"/> is set).</summary>
+    internal bool SharesSessions => _sharedSessions is not null;
+
     /// <summary>Gets the shared store's state, or <see langword="null"/> when the cache has none; for health checks.</summary>
     internal SharedSessionStoreStatus? SharedStoreStatus
     {

@@ -52,6 +52,7 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
             options.Random ?? System.Random.Shared.NextDouble,
             CreateStsRateLimiter(options, timeProvider),
             options.PerRoleMetrics);
+        StsClients = new SharedStsClients(Context.StsClientFactory);
         _sharedSessions = CreateCoordinator(options);
         _ownsPool = options.MemoryCache is null;
         _idlePool = options.MemoryCache ?? new MemoryCache(new MemoryCacheOptions
@@ -69,6 +70,9 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
     public int Count => _sessions.Count;
 
     internal CredentialKitContext Context { get; }
+
+    /// <summary>The STS clients of this cache's hops, one set per signer and endpoint.</summary>
+    internal SharedStsClients StsClients { get; }
 
     internal bool IsDisposed => _disposed;
 
@@ -131,6 +135,8 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
         {
             _idlePool.Dispose();
         }
+
+        StsClients.Dispose();
 
         Context.StsRateLimiter?.Dispose();
 

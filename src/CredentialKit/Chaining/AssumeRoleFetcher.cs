@@ -15,30 +15,32 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
     private const string Operation = "AssumeRole";
 
     private readonly AssumeRoleTemplate _template;
-    private readonly AWSCredentials _signer;
-    private readonly ICredentialProvider? _parent;
     private readonly string? _profileName;
     private readonly ILogger _logger;
     private readonly StsCallPipeline _pipeline;
-    private readonly RegionalStsClients _clients;
+    private readonly SharedStsClients.Entry _clients;
     private readonly SessionDurationFallback _duration;
 
+    /// <summary>Creates the fetcher of one hop.</summary>
+    /// <param name="template">The request.</param>
+    /// <param name="clients">
+    /// The STS clients of the hop's signer, rented from the cache's <see cref="SharedStsClients"/>; returned on disposal.
+    /// </param>
+    /// <param name="settings">The refresh settings (they pick the cache's shared pipeline).</param>
+    /// <param name="context">The cache's services.</param>
+    /// <param name="profileName">The profile, for logs and errors.</param>
     public AssumeRoleFetcher(
         AssumeRoleTemplate template,
-        AWSCredentials signer,
-        ICredentialProvider? parent,
-        StsOptions sts,
+        SharedStsClients.Entry clients,
         RefreshSettings settings,
         CredentialKitContext context,
         string? profileName)
     {
         _template = template;
-        _signer = signer;
-        _parent = parent;
+        _clients = clients;
         _profileName = profileName;
         _logger = context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
         _pipeline = new StsCallPipeline(settings, context, _logger, template.RoleArn);
-        _clients = new RegionalStsClients(_signer, sts, context.StsClientFactory, _logger, template.RoleArn);
         _duration = new SessionDurationFallback(template.Duration);
         if (template.IsDurationClamped)
         {
@@ -48,7 +50,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
 
     public string RoleArn => _template.RoleArn;
 
-    public ChainedCredentialProvider? Parent => _parent as ChainedCredentialProvider;
+    public ChainedCredentialProvider? Parent => _clients.Parent;
 
     public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
     {
@@ -58,7 +60,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         {
             try
             {
-                var (response, region) = await _clients.ExecuteAsync(
+                var (response, region) = await _clients.Clients.ExecuteAsync(
                     _pipeline,
                     Operation,
                     async (client, ct) => await client.AssumeRoleAsync(await BuildRequestAsync(_duration.Current, ct).ConfigureAwait(false), ct).ConfigureAwait(false),
@@ -70,12 +72,12 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
             {
                 // Retried with the one hour every role allows.
             }
-            catch (AmazonServiceException e) when (e.ErrorCode == "ExpiredToken" && _parent is not null && !retriedParent)
+            catch (AmazonServiceException e) when (e.ErrorCode == "ExpiredToken" && _clients.Parent is { } parent && !retriedParent)
             {
                 // STS says the session signing this call has expired (revoked, or clocks disagree): renew it once.
                 Log.ParentSessionExpired(_logger, RoleArn);
                 retriedParent = true;
-                _parent.Invalidate();
+                parent.Invalidate();
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -84,7 +86,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         }
     }
 
-    public void Dispose() => _clients.Dispose();
+    public void Dispose() => _clients.Return();
 
     private async Task<AssumeRoleRequest> BuildRequestAsync(TimeSpan duration, CancellationToken cancellationToken)
     {

@@ -65,17 +65,25 @@ internal sealed class AssumeRoleTemplate
     /// </summary>
     public string Describe()
     {
-        var builder = new StringBuilder("AssumeRole");
+        var builder = new StringBuilder();
+        AppendDescription(builder);
+        return builder.ToString();
+    }
+
+    /// <summary>Appends <see cref="Describe"/>'s text to <paramref name="builder"/>, so a cache key can hash it without a copy.</summary>
+    public void AppendDescription(StringBuilder builder)
+    {
+        builder.Append("AssumeRole");
         Append(builder, "RoleArn", RoleArn);
         Append(builder, "RoleSessionName", RoleSessionName);
-        Append(builder, "Duration", Duration.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Append(builder, "Duration", Duration.Ticks);
         Append(builder, "ExternalId", ExternalId);
         foreach (var tag in Tags)
         {
             Append(builder, "Tag:" + tag.Key, tag.Value);
         }
 
-        foreach (var key in TransitiveTagKeys.Order(StringComparer.OrdinalIgnoreCase))
+        foreach (var key in TransitiveTagKeys.IsEmpty ? Enumerable.Empty<string>() : TransitiveTagKeys.Order(StringComparer.OrdinalIgnoreCase))
         {
             Append(builder, "Transitive", key);
         }
@@ -88,7 +96,14 @@ internal sealed class AssumeRoleTemplate
 
         Append(builder, "SourceIdentity", SourceIdentity);
         Append(builder, "MfaSerialNumber", MfaSerialNumber);
-        return builder.ToString();
+    }
+
+    private static void Append(StringBuilder builder, string name, long value)
+    {
+        // The same text as the invariant-culture string of the number, without allocating it.
+        Span<char> digits = stackalloc char[20];
+        value.TryFormat(digits, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        builder.Append('|').Append(name).Append('=').Append(written).Append(':').Append(digits[..written]);
     }
 
     private static void Append(StringBuilder builder, string name, string? value)

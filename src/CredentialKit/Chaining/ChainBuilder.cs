@@ -21,12 +21,11 @@ internal static class ChainBuilder
             RefreshSettings.From(options.Refresh),
             ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase));
 
-        chain = WithFleetIdentity(chain, plan.Signer, options);
+        chain = WithFleetIdentity(chain, plan.Signer, options, cache);
 
         HopDefinition? hop = null;
-        AWSCredentials signer = plan.Signer.Credentials;
-        ICredentialProvider? parent = null;
         var parentKey = RootKey(plan.Signer, options);
+        var signer = HopSigner.Of(parentKey, plan.Signer.Credentials);
 
         // A role assumed with an assumed-role session is role chaining (one hour at most); one assumed with long-term
         // keys or a GetSessionToken session is not.
@@ -36,7 +35,7 @@ internal static class ChainBuilder
             hop = AddSourceHop(session, parentKey, chain);
             chain = hop.Chain;
             nextIsChained = session.IsRoleSession;
-            (parent, signer, parentKey) = Advance(cache, hop);
+            signer = HopSigner.Of(hop);
         }
 
         if (plan.ProfileRoles.Count > 0)
@@ -49,42 +48,37 @@ internal static class ChainBuilder
 
         foreach (var role in plan.ProfileRoles.Concat(options.Roles))
         {
-            hop = AddHop(role, nextIsChained, parentKey, signer, parent, chain, CacheItemPriority.High);
+            hop = AddHop(role, nextIsChained, signer, chain, CacheItemPriority.High);
             chain = hop.Chain;
             nextIsChained = true;
-            (parent, signer, parentKey) = Advance(cache, hop);
+            signer = HopSigner.Of(hop);
         }
 
         return hop ?? throw new ArgumentException("A profile needs at least one role in Roles, or a source that issues a session.", nameof(options));
     }
 
-    /// <summary>Defines a hop that assumes <paramref name="role"/> with <paramref name="signer"/>.</summary>
+    /// <summary>
+    /// Defines a hop that assumes <paramref name="role"/> with <paramref name="signer"/>. Its session rents the STS clients
+    /// of that signer from the cache (<see cref="SharedStsClients"/>), so sibling hops share one client.
+    /// </summary>
     public static HopDefinition AddHop(
         AssumeRoleOptions role,
         bool isChained,
-        string parentKey,
-        AWSCredentials signer,
-        ICredentialProvider? parent,
+        HopSigner signer,
         ChainContext chain,
         CacheItemPriority priority)
     {
         var template = AssumeRoleTemplate.From(role, isChained);
-        var key = CacheKeys.ForHop(parentKey, template.Describe(), chain.Sts, chain.Settings);
+        var key = CacheKeys.ForHop(signer.Key, template, chain.Sts, chain.Settings);
         var next = chain with
         {
             TransitiveTagKeys = chain.TransitiveTagKeys.Union(template.TransitiveTagKeys),
             IsRoleSession = true,
             FleetIdentity = FleetHopIdentity.ForRole(chain.FleetIdentity, template, chain.Sts),
         };
-        return new HopDefinition(key, template.RoleArn, priority, next, cache =>
-            new RefreshingSession(
-                cache.ShareThrough(
-                    new AssumeRoleFetcher(template, signer, parent, chain.Sts, chain.Settings, cache.Context, chain.ProfileName),
-                    next.FleetIdentity,
-                    chain.Settings),
-                chain.Settings,
-                cache.Context,
-                chain.ProfileName));
+
+        // A ForRole tenant without tags of its own continues its parent's chain unchanged: share that context.
+        return new AssumeRoleHop(key, template, signer, priority, next == chain ? chain : next);
     }
 
     /// <summary>Defines hop 0: the source's own session, keyed by its signer's fingerprint and its parameters (no secret).</summary>
@@ -97,12 +91,7 @@ internal static class ChainBuilder
             IsRoleSession = session.IsRoleSession,
             FleetIdentity = chain.FleetIdentity is null ? null : session.FleetIdentity?.Invoke(chain.FleetIdentity, chain.Sts),
         };
-        return new HopDefinition(key, session.Subject, CacheItemPriority.High, next, cache =>
-            new RefreshingSession(
-                cache.ShareThrough(session.CreateFetcher(chain, cache.Context), next.FleetIdentity, chain.Settings),
-                chain.Settings,
-                cache.Context,
-                chain.ProfileName));
+        return new SourceSessionHop(key, session, chain, next);
     }
 
     /// <summary>
@@ -110,8 +99,12 @@ internal static class ChainBuilder
     /// the profile opts out of the shared store (<see cref="CredentialKitProfileOptions.UseSharedStore"/>): then no hop of the
     /// chain is shared.
     /// </summary>
-    private static ChainContext WithFleetIdentity(ChainContext chain, SourceCredentials signer, CredentialKitProfileOptions options) =>
-        chain with { FleetIdentity = options.UseSharedStore ? FleetHopIdentity.ForSigner(signer) : null };
+    /// <remarks>
+    /// A cache without a shared store shares nothing either: the identity stays unset, so neither this chain nor a
+    /// <c>ForRole</c> tenant of it spends a fingerprint (about 3 KB of garbage) on an identity nothing reads.
+    /// </remarks>
+    private static ChainContext WithFleetIdentity(ChainContext chain, SourceCredentials signer, CredentialKitProfileOptions options, SessionCache cache) =>
+        chain with { FleetIdentity = options.UseSharedStore && cache.SharesSessions ? FleetHopIdentity.ForSigner(signer) : null };
 
     /// <summary>
     /// The in-process key the chain's hop keys derive from: the signer's fingerprint, marked for a profile that opts out of
@@ -119,12 +112,6 @@ internal static class ChainBuilder
     /// </summary>
     private static string RootKey(SourceCredentials signer, CredentialKitProfileOptions options) =>
         options.UseSharedStore ? signer.Fingerprint : signer.Fingerprint + "\nper-process";
-
-    private static (ICredentialProvider Parent, AWSCredentials Signer, string Key) Advance(SessionCache cache, HopDefinition hop)
-    {
-        var parent = new ChainedCredentialProvider(cache, hop, ownsCache: false);
-        return (parent, parent.ToAwsCredentials(), hop.Key);
-    }
 
     private static StsOptions CopyOf(StsOptions sts)
     {

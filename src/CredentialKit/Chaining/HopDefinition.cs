@@ -3,15 +3,18 @@ using Microsoft.Extensions.Caching.Memory;
 namespace CredentialKit;
 
 /// <summary>
-/// Everything needed to (re)create one hop's session: its cache key, its priority in the cache, and a factory.
+/// Everything needed to (re)create one hop's session: its cache key, its priority in the cache, and how to create it.
 /// Handles keep the definition, not the session, so an evicted session is simply re-created.
 /// </summary>
-internal sealed class HopDefinition(
+/// <remarks>
+/// A subclass per kind of hop (<see cref="AssumeRoleHop"/>, <see cref="SourceSessionHop"/>) rather than a factory
+/// delegate: one object per <c>ForRole</c> tenant instead of three (definition, delegate, closure).
+/// </remarks>
+internal abstract class HopDefinition(
     string key,
     string roleArn,
     CacheItemPriority priority,
-    ChainContext chain,
-    Func<SessionCache, RefreshingSession> createSession)
+    ChainContext chain)
 {
     public string Key { get; } = key;
 
@@ -22,5 +25,6 @@ internal sealed class HopDefinition(
     /// <summary>What later hops need to know about the chain up to and including this hop.</summary>
     public ChainContext Chain { get; } = chain;
 
-    public RefreshingSession CreateSession(SessionCache cache) => createSession(cache);
+    /// <summary>Creates the hop's session over <paramref name="cache"/> (no STS call yet).</summary>
+    public abstract RefreshingSession CreateSession(SessionCache cache);
 }

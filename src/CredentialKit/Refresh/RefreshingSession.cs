@@ -39,6 +39,9 @@ internal sealed class RefreshingSession : IDisposable
     private long? _lastDropTimestamp;
     private long _refreshCountAtDrop;
 
+    /// <summary>This session's slot in the telemetry's gauge table while it is held, else -1 (see <see cref="GaugeSlots"/>).</summary>
+    internal int GaugeSlot = -1;
+
     public RefreshingSession(
         ISessionFetcher fetcher,
         RefreshSettings settings,
@@ -47,7 +50,7 @@ internal sealed class RefreshingSession : IDisposable
     {
         _fetcher = fetcher;
         _settings = settings;
-        _schedule = new RefreshSchedule(settings, context.Random);
+        _schedule = context.ScheduleFor(settings);
         _logger = context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
         _telemetry = context.Telemetry;
         TimeProvider = context.TimeProvider;
@@ -78,6 +81,9 @@ internal sealed class RefreshingSession : IDisposable
 
     /// <summary>Gets the credentials currently held (possibly no longer usable), for status and gauges.</summary>
     public SessionCredentials? CurrentCredentials => _snapshot?.Credentials;
+
+    /// <summary>Gets the current snapshot, for the gauge table.</summary>
+    internal SessionSnapshot? Snapshot => _snapshot;
 
     /// <summary>Gets when the held session expires on the local clock (planned on STS's clock), for gauges.</summary>
     public DateTimeOffset? CurrentExpiresAt => _snapshot?.ExpiresAt;
@@ -190,6 +196,7 @@ internal sealed class RefreshingSession : IDisposable
             else
             {
                 _snapshot = null;
+                _telemetry.Update(this, null);
                 _failure = null;
                 _lastDropTimestamp = TimeProvider.GetTimestamp();
                 _refreshCountAtDrop = _refreshCount;
@@ -364,6 +371,7 @@ internal sealed class RefreshingSession : IDisposable
             _timer = null;
             abandoned = _inflight;
             _inflight = null;
+            _telemetry.Untrack(this); // under the lock, so no snapshot update can land in a slot another session rents next
         }
 
         _lifetime.Cancel();
@@ -372,7 +380,6 @@ internal sealed class RefreshingSession : IDisposable
             _ = abandoned.Task.Exception; // observed: nobody may be waiting
         }
 
-        _telemetry.Untrack(this);
         _fetcher.Dispose();
         _lifetime.Dispose();
     }
@@ -504,6 +511,7 @@ internal sealed class RefreshingSession : IDisposable
             }
 
             _snapshot = snapshot;
+            _telemetry.Update(this, snapshot);
             _failure = null;
             _consecutiveFailures = 0;
             _retryAt = null;
@@ -574,6 +582,7 @@ internal sealed class RefreshingSession : IDisposable
                 retryAt = _schedule.RetryAfterFailure(snapshot, _consecutiveFailures, now);
                 stillUsable = snapshot with { RefreshAt = retryAt };
                 _snapshot = stillUsable;
+                _telemetry.Update(this, stillUsable);
             }
             else
             {

@@ -28,7 +28,7 @@ internal abstract class StsSourceFetcher : ISessionFetcher
         ProfileName = profileName;
         Logger = context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
         _pipeline = new StsCallPipeline(settings, context, Logger, subject);
-        _clients = new RegionalStsClients(signer, sts, context.StsClientFactory, Logger, subject);
+        _clients = new RegionalStsClients(signer, sts, context.StsClientFactory);
     }
 
     /// <summary>Gets what the session is for: the role ARN, or a description such as <c>GetSessionToken(AKIA…MPLE)</c>.</summary>

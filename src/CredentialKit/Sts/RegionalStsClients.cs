@@ -5,8 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace CredentialKit;
 
 /// <summary>
-/// The STS clients of one hop: the primary endpoint, then one per <see cref="StsOptions.FallbackRegions"/> entry, each
-/// created lazily through the <see cref="IStsClientFactory"/> with its own copy of the endpoint settings.
+/// The STS clients of one signer: the primary endpoint, then one per <see cref="StsOptions.FallbackRegions"/> entry, each
+/// created lazily through the <see cref="IStsClientFactory"/> with its own copy of the endpoint settings. Every hop signed
+/// by the same parent hop with the same endpoint settings uses the same instance (<see cref="SharedStsClients"/>); the
+/// hop's own pipeline names it in fallback logs.
 /// </summary>
 /// <remarks>
 /// A call runs the whole retry pipeline against the primary endpoint first. Only when that ends in a transient failure
@@ -18,13 +20,9 @@ internal sealed class RegionalStsClients : IDisposable
     private const string RegionDisabledCode = "RegionDisabledException";
 
     private readonly Endpoint[] _endpoints;
-    private readonly ILogger _logger;
-    private readonly string _subject;
 
-    public RegionalStsClients(AWSCredentials signer, StsOptions sts, IStsClientFactory factory, ILogger logger, string subject)
+    public RegionalStsClients(AWSCredentials signer, StsOptions sts, IStsClientFactory factory)
     {
-        _logger = logger;
-        _subject = subject;
         var endpoints = new List<Endpoint> { new(sts, PrimaryRegion(sts), signer, factory) };
         foreach (var region in sts.FallbackRegions)
         {
@@ -56,14 +54,14 @@ internal sealed class RegionalStsClients : IDisposable
                     operation, endpoint.Region, ct => CheckedAsync(call(endpoint.Client, ct)), attempts, cancellationToken).ConfigureAwait(false);
                 if (i > 0)
                 {
-                    Log.ServedByFallbackRegion(_logger, operation, _subject, endpoint.Region, _endpoints[0].Region);
+                    Log.ServedByFallbackRegion(pipeline.Logger, operation, pipeline.Subject, endpoint.Region, _endpoints[0].Region);
                 }
 
                 return (response, endpoint.Region);
             }
             catch (Exception e) when (i + 1 < _endpoints.Length && !cancellationToken.IsCancellationRequested && ShouldFallBack(e))
             {
-                Log.FallingBackToNextRegion(_logger, operation, _subject, endpoint.Region, StsErrorClassifier.GetErrorCode(e), _endpoints[i + 1].Region);
+                Log.FallingBackToNextRegion(pipeline.Logger, operation, pipeline.Subject, endpoint.Region, StsErrorClassifier.GetErrorCode(e), _endpoints[i + 1].Region);
             }
         }
     }

@@ -1,15 +1,13 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace CredentialKit;
 
 /// <summary>
-/// Runs one STS operation through a Polly v8 pipeline on the injected <see cref="TimeProvider"/>: a per-attempt
-/// timeout inside retries with exponential backoff and jitter, for transient failures only. Each attempt gets its own
-/// span and request metric.
+/// Runs one hop's STS operations through its cache's shared Polly v8 pipeline for its refresh settings
+/// (<see cref="StsResiliencePipelines"/>): a per-attempt timeout inside retries with exponential backoff and jitter, for
+/// transient failures only. Each attempt gets its own span and request metric. Holds only what differs per hop.
 /// </summary>
 internal sealed class StsCallPipeline
 {
@@ -23,48 +21,18 @@ internal sealed class StsCallPipeline
         _telemetry = context.Telemetry;
         _logger = logger;
         _roleArn = roleArn;
-
-        var builder = new ResiliencePipelineBuilder { TimeProvider = context.TimeProvider };
-        if (settings.MaxRetryAttempts > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = static args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } exception
-                    && !args.Context.CancellationToken.IsCancellationRequested
-                    && StsErrorClassifier.IsTransient(exception)),
-                MaxRetryAttempts = settings.MaxRetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = settings.RetryBaseDelay,
-                MaxDelay = settings.RetryMaxDelay,
-                Randomizer = context.Random,
-                OnRetry = args =>
-                {
-                    var operation = args.Context.OperationKey ?? "STS";
-                    Log.StsRetry(_logger, operation, _roleArn, args.Outcome.Exception is { } e ? StsErrorClassifier.GetErrorCode(e) : null,
-                        args.AttemptNumber + 1, args.RetryDelay);
-                    return default;
-                },
-            });
-        }
-
-        if (context.StsRateLimiter is { } limiter)
-        {
-            // Between retries and the attempt timeout: every attempt is paced, and waiting for a permit is not timed out.
-            AddPacing(builder, limiter);
-        }
-
-        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = settings.AttemptTimeout });
-        _pipeline = builder.Build();
+        _pipeline = context.Pipelines.For(settings);
     }
 
-    // Polly validates custom strategy options with data annotations, by reflection; StsPacingStrategy.Options declares no
-    // member and no attribute of its own, so nothing that validation reads can be trimmed away.
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
-        Justification = "StsPacingStrategy.Options has no members or validation attributes of its own.")]
-    private static void AddPacing(ResiliencePipelineBuilder builder, StsRateLimiter limiter) =>
-        builder.AddStrategy(_ => new StsPacingStrategy(limiter), new StsPacingStrategy.Options());
+    /// <summary>Gets the logger of the hop this pipeline serves.</summary>
+    public ILogger Logger => _logger;
+
+    /// <summary>Gets what the hop's session is for, as named in logs (a role ARN or a source description).</summary>
+    public string Subject => _roleArn;
+
+    /// <summary>Logs a retry of this hop's call; called by the shared pipeline's retry strategy.</summary>
+    internal void OnRetry(string? operation, Exception? exception, int nextAttempt, TimeSpan delay) =>
+        Log.StsRetry(_logger, operation ?? "STS", _roleArn, exception is { } e ? StsErrorClassifier.GetErrorCode(e) : null, nextAttempt, delay);
 
     /// <summary>Runs <paramref name="call"/> with retries and timeouts; counts attempts into <paramref name="attempts"/>.</summary>
     public Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken) =>
@@ -78,6 +46,7 @@ internal sealed class StsCallPipeline
         string operation, string? region, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
+        context.Properties.Set(StsResiliencePipelines.CallerKey, this);
         try
         {
             var outcome = await _pipeline.ExecuteOutcomeAsync(

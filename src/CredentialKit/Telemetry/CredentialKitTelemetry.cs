@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -26,11 +25,16 @@ internal sealed class CredentialKitTelemetry : IDisposable
     private static readonly Lazy<CredentialKitTelemetry> SharedInstance = new(() => new CredentialKitTelemetry(null));
 
     private readonly Meter _meter;
-    private readonly ConcurrentDictionary<RefreshingSession, byte> _sessions = new();
+    private readonly GaugeSlots _slots = new();
     private readonly TimeProvider? _gaugeClock;
     private readonly object _collectGate = new();
-    private readonly Dictionary<string, double> _aggregates = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Profile, string State), long> _counts = [];
+    private readonly Dictionary<string, int> _profileIds = new(StringComparer.Ordinal);
+    private readonly List<string> _profiles = [];
+
+    // Per-profile scratch of a collection, reused under _collectGate; sized by profiles, never by sessions.
+    private double[] _aggregates = [];
+    private bool[] _hasAggregate = [];
+    private long[] _counts = [];
 
     public CredentialKitTelemetry(IMeterFactory? meterFactory, TimeProvider? gaugeClock = null)
     {
@@ -63,90 +67,172 @@ internal sealed class CredentialKitTelemetry : IDisposable
 
     public Counter<long> StsRequests { get; }
 
-    /// <summary>Starts reporting a held session on the remaining-lifetime gauge (its first handle).</summary>
-    public void Track(RefreshingSession session) => _sessions.TryAdd(session, 0);
+    /// <summary>Starts reporting a held session on the gauges (its first handle). Called under the session's lock.</summary>
+    public void Track(RefreshingSession session)
+    {
+        if (session.GaugeSlot >= 0)
+        {
+            return;
+        }
+
+        int profile;
+        lock (_profileIds)
+        {
+            var name = session.ProfileName ?? string.Empty;
+            if (!_profileIds.TryGetValue(name, out profile))
+            {
+                profile = _profiles.Count;
+                _profiles.Add(name);
+                _profileIds.Add(name, profile);
+            }
+        }
+
+        session.GaugeSlot = _slots.Rent(session, profile);
+        Update(session, session.Snapshot);
+    }
+
+    /// <summary>Records a held session's new snapshot (or none) in its gauge slot. Called under the session's lock.</summary>
+    public void Update(RefreshingSession session, SessionSnapshot? snapshot)
+    {
+        var index = session.GaugeSlot;
+        if (index < 0)
+        {
+            return;
+        }
+
+        ref var slot = ref _slots[index];
+        if (snapshot is null)
+        {
+            slot.ExpiresAtTicks = 0;
+            return;
+        }
+
+        slot.UsableUntilTicks = snapshot.UsableUntil.UtcTicks;
+        slot.SkewTicks = snapshot.Skew?.Ticks ?? 0;
+        slot.HasSkew = snapshot.Skew.HasValue;
+        slot.ExpiresAtTicks = snapshot.ExpiresAt.UtcTicks;
+    }
 
     /// <summary>Stops reporting a session (its last handle went, or it was disposed): nothing here keeps it reachable.</summary>
-    public void Untrack(RefreshingSession session) => _sessions.TryRemove(session, out _);
+    public void Untrack(RefreshingSession session)
+    {
+        var index = Interlocked.Exchange(ref session.GaugeSlot, -1);
+        if (index >= 0)
+        {
+            _slots.Return(index);
+        }
+    }
 
     /// <summary>Gets the number of sessions the gauge reports; for tests and benchmarks.</summary>
-    internal int TrackedSessionCount => _sessions.Count;
+    internal int TrackedSessionCount => _slots.Count;
 
     public void Dispose() => _meter.Dispose();
 
     // By default one series per profile (the least remaining lifetime; the largest skew), so 100,000 tenants are a
     // handful of series; sessions of a cache with SessionCacheOptions.PerRoleMetrics also report one series per role ARN.
-    // One pass over the held sessions, no allocation per session: the per-profile table is reused under _collectGate.
+    // One sequential pass over the gauge slots, no allocation per session: the per-profile tables are reused.
     private IEnumerable<Measurement<double>> ObserveRemainingLifetime() =>
-        Collect(static (session, now) => session.CurrentCredentials is { } credentials
-            ? (session.CurrentExpiresAt is { } expiresAt ? expiresAt - now : credentials.RemainingLifetime(now)).TotalSeconds
-            : null, takeLeast: true);
+        Collect(static (in GaugeSlots.Slot slot, long now) => slot.ExpiresAtTicks == 0 ? null : TimeSpan.FromTicks(slot.ExpiresAtTicks - now).TotalSeconds,
+            takeLeast: true);
 
     private IEnumerable<Measurement<double>> ObserveClockSkew() =>
-        Collect(static (session, _) => session.CurrentClockSkew?.TotalSeconds, takeLeast: false);
+        Collect(static (in GaugeSlots.Slot slot, long _) => slot.ExpiresAtTicks == 0 || !slot.HasSkew ? null : TimeSpan.FromTicks(slot.SkewTicks).TotalSeconds,
+            takeLeast: false);
 
     private IEnumerable<Measurement<long>> ObserveSessionCount()
     {
         lock (_collectGate)
         {
-            _counts.Clear();
+            var profiles = Reset();
+            Array.Clear(_counts);
             var clock = new GaugeClock(_gaugeClock);
-            foreach (var entry in _sessions)
+            var highWater = _slots.HighWater;
+            for (var index = 0; index < highWater;)
             {
-                var session = entry.Key;
-                var state = SessionGaugeState.Of(session, clock.Now(session.TimeProvider));
-                var key = (session.ProfileName ?? string.Empty, state);
-                _counts[key] = _counts.GetValueOrDefault(key) + 1;
+                var chunk = _slots.ChunkOf(index, out var offset);
+                for (; offset < chunk.Length && index < highWater; offset++, index++)
+                {
+                    ref readonly var slot = ref chunk[offset];
+                    if (slot.Owner is null || slot.Profile >= profiles)
+                    {
+                        continue;
+                    }
+
+                    _counts[(slot.Profile * 3) + StateOf(slot, clock.Now(slot.Clock))]++;
+                }
             }
 
-            var result = new List<Measurement<long>>(_counts.Count);
-            foreach (var ((profile, state), count) in _counts)
+            var result = new List<Measurement<long>>();
+            for (var profile = 0; profile < profiles; profile++)
             {
-                result.Add(new Measurement<long>(count,
-                    new KeyValuePair<string, object?>("credentialkit.profile", profile.Length == 0 ? null : profile),
-                    new KeyValuePair<string, object?>("credentialkit.state", state)));
+                for (var state = 0; state < 3; state++)
+                {
+                    if (_counts[(profile * 3) + state] is var count and > 0)
+                    {
+                        result.Add(new Measurement<long>(count, ProfileTag(profile), new KeyValuePair<string, object?>("credentialkit.state", States[state])));
+                    }
+                }
             }
 
             return result;
         }
     }
 
-    private List<Measurement<double>> Collect(Func<RefreshingSession, DateTimeOffset, double?> observe, bool takeLeast)
+    private static readonly string[] States = [SessionGaugeState.Fresh, SessionGaugeState.BelowMinimumLifetime, SessionGaugeState.NoCredentials];
+
+    private static int StateOf(in GaugeSlots.Slot slot, long now) =>
+        slot.ExpiresAtTicks == 0 || now >= slot.ExpiresAtTicks ? 2
+        : now >= slot.UsableUntilTicks ? 1
+        : 0;
+
+    private delegate double? SlotValue(in GaugeSlots.Slot slot, long now);
+
+    private List<Measurement<double>> Collect(SlotValue observe, bool takeLeast)
     {
         lock (_collectGate)
         {
-            _aggregates.Clear();
+            var profiles = Reset();
+            Array.Clear(_hasAggregate);
             List<Measurement<double>>? perRole = null;
             var clock = new GaugeClock(_gaugeClock);
-            foreach (var entry in _sessions)
+            var highWater = _slots.HighWater;
+            for (var index = 0; index < highWater;)
             {
-                var session = entry.Key;
-                if (observe(session, clock.Now(session.TimeProvider)) is not { } value)
+                var chunk = _slots.ChunkOf(index, out var offset);
+                for (; offset < chunk.Length && index < highWater; offset++, index++)
                 {
-                    continue;
-                }
+                    ref readonly var slot = ref chunk[offset];
+                    var owner = slot.Owner;
+                    if (owner is null || slot.Profile >= profiles || observe(slot, clock.Now(slot.Clock)) is not { } value)
+                    {
+                        continue;
+                    }
 
-                if (session.PerRoleMetrics)
-                {
-                    (perRole ??= []).Add(new Measurement<double>(value,
-                        new KeyValuePair<string, object?>("credentialkit.profile", session.ProfileName),
-                        new KeyValuePair<string, object?>("credentialkit.role_arn", session.RoleArn)));
-                    continue;
-                }
+                    if (slot.PerRole)
+                    {
+                        (perRole ??= []).Add(new Measurement<double>(value,
+                            new KeyValuePair<string, object?>("credentialkit.profile", owner.ProfileName),
+                            new KeyValuePair<string, object?>("credentialkit.role_arn", owner.RoleArn)));
+                        continue;
+                    }
 
-                var key = session.ProfileName ?? string.Empty;
-                if (!_aggregates.TryGetValue(key, out var current)
-                    || (takeLeast ? value < current : Math.Abs(value) > Math.Abs(current)))
-                {
-                    _aggregates[key] = value;
+                    var profile = slot.Profile;
+                    if (!_hasAggregate[profile]
+                        || (takeLeast ? value < _aggregates[profile] : Math.Abs(value) > Math.Abs(_aggregates[profile])))
+                    {
+                        _aggregates[profile] = value;
+                        _hasAggregate[profile] = true;
+                    }
                 }
             }
 
-            var result = new List<Measurement<double>>(_aggregates.Count + (perRole?.Count ?? 0));
-            foreach (var (profile, value) in _aggregates)
+            var result = new List<Measurement<double>>(profiles + (perRole?.Count ?? 0));
+            for (var profile = 0; profile < profiles; profile++)
             {
-                result.Add(new Measurement<double>(value,
-                    new KeyValuePair<string, object?>("credentialkit.profile", profile.Length == 0 ? null : profile)));
+                if (_hasAggregate[profile])
+                {
+                    result.Add(new Measurement<double>(_aggregates[profile], ProfileTag(profile)));
+                }
             }
 
             if (perRole is not null)
@@ -158,19 +244,49 @@ internal sealed class CredentialKitTelemetry : IDisposable
         }
     }
 
+    /// <summary>Sizes the per-profile scratch for the profiles known now (called under _collectGate); returns their count.</summary>
+    private int Reset()
+    {
+        int profiles;
+        lock (_profileIds)
+        {
+            profiles = _profiles.Count;
+        }
+
+        if (_aggregates.Length < profiles)
+        {
+            _aggregates = new double[profiles];
+            _hasAggregate = new bool[profiles];
+            _counts = new long[profiles * 3];
+        }
+
+        return profiles;
+    }
+
+    private KeyValuePair<string, object?> ProfileTag(int profile)
+    {
+        string name;
+        lock (_profileIds)
+        {
+            name = _profiles[profile];
+        }
+
+        return new KeyValuePair<string, object?>("credentialkit.profile", name.Length == 0 ? null : name);
+    }
+
     /// <summary>Reads each clock once per collection (sessions of one cache share one), not once per session.</summary>
     private struct GaugeClock(TimeProvider? fixedClock)
     {
         private TimeProvider? _last;
-        private DateTimeOffset _now;
+        private long _now;
 
-        public DateTimeOffset Now(TimeProvider sessionClock)
+        public long Now(TimeProvider? sessionClock)
         {
-            var clock = fixedClock ?? sessionClock;
+            var clock = fixedClock ?? sessionClock ?? TimeProvider.System;
             if (!ReferenceEquals(clock, _last))
             {
                 _last = clock;
-                _now = clock.GetUtcNow();
+                _now = clock.GetUtcNow().UtcTicks;
             }
 
             return _now;

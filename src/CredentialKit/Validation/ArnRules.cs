@@ -13,6 +13,10 @@ internal static class ArnRules
     public static string PolicyAllowed { get; } =
         $"arn:<partition>:iam::<12-digit account or aws>:policy/<path/name> of {StsLimits.ArnMinLength}–{StsLimits.ArnMaxLength} characters, for example arn:aws:iam::aws:policy/ReadOnlyAccess";
 
+    /// <summary>Whether <paramref name="arn"/> is a well-formed role ARN: the allocation-free check of the common case.</summary>
+    public static bool IsRole(string arn) =>
+        arn.Length is >= StsLimits.ArnMinLength and <= StsLimits.ArnMaxLength && ShapeProblem(arn, "role", allowAwsAccount: false) is null;
+
     /// <summary>Returns what is wrong with a role ARN, each phrased to follow the ARN (<c>has service 'sts', not 'iam'</c>).</summary>
     public static IEnumerable<string> CheckRole(string arn) => Check(arn, "role", allowAwsAccount: false);
 
@@ -39,20 +43,26 @@ internal static class ArnRules
             return "does not start with 'arn:'";
         }
 
-        // arn:partition:service:region:account:resource; the resource may itself contain ':' or '/'.
-        var parts = arn.Split(':', 6);
-        if (parts.Length < 6)
+        // arn:partition:service:region:account:resource; the resource may itself contain ':' or '/'. Parsed on spans: the
+        // text of a part is allocated only to name it in a failure.
+        var rest = arn.AsSpan(4);
+        Span<Range> parts = stackalloc Range[5];
+        if (rest.Split(parts, ':') < 5)
         {
             return "does not have the six ':'-separated parts of an ARN";
         }
 
-        var (partition, service, region, account, resource) = (parts[1], parts[2], parts[3], parts[4], parts[5]);
+        var partition = rest[parts[0]];
+        var service = rest[parts[1]];
+        var region = rest[parts[2]];
+        var account = rest[parts[3]];
+        var resource = rest[parts[4]];
         if (!IsPartition(partition))
         {
             return $"has partition {Quoted(partition)}, which is not an AWS partition";
         }
 
-        if (service != "iam")
+        if (!service.SequenceEqual("iam"))
         {
             return $"has service {Quoted(service)}, not 'iam'";
         }
@@ -62,14 +72,16 @@ internal static class ArnRules
             return $"has region {Quoted(region)}, but IAM ARNs have none";
         }
 
-        if (!IsAccount(account) && !(allowAwsAccount && account == "aws"))
+        if (!IsAccount(account) && !(allowAwsAccount && account.SequenceEqual("aws")))
         {
             return $"has account {Quoted(account)}, which is not 12 digits{(allowAwsAccount ? " or 'aws'" : string.Empty)}";
         }
 
-        var prefix = resourceType + "/";
-        var name = resource.StartsWith(prefix, StringComparison.Ordinal) ? resource[(resource.LastIndexOf('/') + 1)..] : null;
-        if (name is null || name.Length == 0 || !resource.All(c => c is > ' ' and <= '~'))
+        var named = resource.Length > resourceType.Length
+            && resource.StartsWith(resourceType, StringComparison.Ordinal)
+            && resource[resourceType.Length] == '/'
+            && resource.LastIndexOf('/') < resource.Length - 1;
+        if (!named || resource.ContainsAnyExceptInRange('!', '~'))
         {
             return $"has resource {Quoted(resource)}, not {resourceType}/<path/name>";
         }
@@ -78,13 +90,40 @@ internal static class ArnRules
     }
 
     /// <summary><c>aws</c>, <c>aws-cn</c>, <c>aws-us-gov</c>, <c>aws-iso-b</c>, <c>aws-eusc</c> and any later <c>aws-…</c>.</summary>
-    private static bool IsPartition(string partition) =>
-        partition == "aws"
-        || (partition.StartsWith("aws-", StringComparison.Ordinal)
-            && partition.Split('-').Skip(1).All(p => p.Length > 0 && p.All(c => c is >= 'a' and <= 'z')));
+    private static bool IsPartition(ReadOnlySpan<char> partition)
+    {
+        if (partition.SequenceEqual("aws"))
+        {
+            return true;
+        }
+
+        if (!partition.StartsWith("aws-", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // Every '-'-separated part after "aws" is one or more lowercase letters.
+        var rest = partition[4..];
+        while (true)
+        {
+            var dash = rest.IndexOf('-');
+            var part = dash < 0 ? rest : rest[..dash];
+            if (part.IsEmpty || part.ContainsAnyExceptInRange('a', 'z'))
+            {
+                return false;
+            }
+
+            if (dash < 0)
+            {
+                return true;
+            }
+
+            rest = rest[(dash + 1)..];
+        }
+    }
 
     /// <summary>Quotes a part of a value that may not be an ARN at all, masking anything shaped like a secret.</summary>
-    private static string Quoted(string part) => ValueText.Quote(SecretRedaction.MaskSecrets(part));
+    private static string Quoted(ReadOnlySpan<char> part) => ValueText.Quote(SecretRedaction.MaskSecrets(part.ToString()));
 
-    private static bool IsAccount(string account) => account.Length == 12 && account.All(char.IsAsciiDigit);
+    private static bool IsAccount(ReadOnlySpan<char> account) => account.Length == 12 && !account.ContainsAnyExceptInRange('0', '9');
 }

@@ -72,7 +72,10 @@ internal static class AssumeRoleValidator
             return;
         }
 
-        hop.FailEach("RoleArn", ArnRules.CheckRole(role.RoleArn), ArnRules.RoleAllowed);
+        if (!ArnRules.IsRole(role.RoleArn))
+        {
+            hop.FailEach("RoleArn", ArnRules.CheckRole(role.RoleArn), ArnRules.RoleAllowed);
+        }
     }
 
     private static void ValidateDuration(AssumeRoleOptions role, Hop hop)
@@ -82,21 +85,26 @@ internal static class AssumeRoleValidator
             return;
         }
 
-        var allowed =
+        static string Allowed() =>
             $"{ValueText.Duration(StsLimits.MinimumSessionDuration)} to {ValueText.Duration(StsLimits.MaximumSessionDuration)} " +
             $"in whole seconds ({StsLimits.MinimumSessionDuration.TotalSeconds:0}–{StsLimits.MaximumSessionDuration.TotalSeconds:0} s)";
         if (duration < StsLimits.MinimumSessionDuration || duration > StsLimits.MaximumSessionDuration)
         {
-            hop.Fail("Duration", $"is {ValueText.Duration(duration)}", allowed);
+            hop.Fail("Duration", $"is {ValueText.Duration(duration)}", Allowed());
         }
         else if (duration.Ticks % TimeSpan.TicksPerSecond != 0)
         {
-            hop.Fail("Duration", $"is {ValueText.Duration(duration)}, which is not a whole number of seconds", allowed);
+            hop.Fail("Duration", $"is {ValueText.Duration(duration)}, which is not a whole number of seconds", Allowed());
         }
     }
 
     private static void ValidateTags(AssumeRoleOptions role, Hop hop)
     {
+        if (role.Tags.Count == 0)
+        {
+            return; // the common ForRole tenant: no garbage for the checks below
+        }
+
         var keyAllowed = StsLimits.TagKey.Allowed + NotReserved;
         if (role.Tags.Count > StsLimits.MaxTags)
         {
@@ -137,6 +145,11 @@ internal static class AssumeRoleValidator
     private static void ValidateTransitiveTagKeys(AssumeRoleOptions role, Hop hop)
     {
         const string Allowed = "keys of this hop's Tags, each once, compared ignoring case";
+        if (role.TransitiveTagKeys.Count == 0)
+        {
+            return;
+        }
+
         if (role.TransitiveTagKeys.Count > StsLimits.MaxTransitiveTagKeys)
         {
             hop.Fail("TransitiveTagKeys", $"has {role.TransitiveTagKeys.Count} keys", $"at most {StsLimits.MaxTransitiveTagKeys} keys");
@@ -224,6 +237,11 @@ internal static class AssumeRoleValidator
 
     private static void ValidateMfa(AssumeRoleOptions role, Hop hop)
     {
+        if (role.MfaSerialNumber is null && role.MfaTokenCodeProvider is null)
+        {
+            return;
+        }
+
         var serialAllowed = $"the MFA device's serial number or ARN, {StsLimits.MfaSerialNumber.Allowed}, together with MfaTokenCodeProvider";
         if (role.MfaSerialNumber is { } serial)
         {

@@ -54,9 +54,12 @@ public sealed class CredentialKitProfileOptionsValidator : IValidateOptions<Cred
         }
 
         AssumeRoleValidator.ValidateHop(role, Path, failures);
-        var origin = $"which the calling session ({parentRoleArn}) carries as a transitive tag";
-        var inherited = chain.TransitiveTagKeys.ToDictionary(k => k, _ => origin, StringComparer.OrdinalIgnoreCase);
-        AssumeRoleValidator.ValidateInheritedTags(role, Path, inherited, failures);
+        if (role.Tags.Count > 0 && chain.TransitiveTagKeys.Count > 0)
+        {
+            var origin = $"which the calling session ({parentRoleArn}) carries as a transitive tag";
+            var inherited = chain.TransitiveTagKeys.ToDictionary(k => k, _ => origin, StringComparer.OrdinalIgnoreCase);
+            AssumeRoleValidator.ValidateInheritedTags(role, Path, inherited, failures);
+        }
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(chain.ProfileName ?? Options.DefaultName, typeof(AssumeRoleOptions), failures.Messages);

@@ -10,16 +10,15 @@ namespace CredentialKit;
 /// </remarks>
 internal sealed class ValidationFailures
 {
-    private readonly List<string> _messages = [];
-    private readonly string _prefix;
+    private readonly string? _profileName;
+    private List<string>? _messages; // created by the first failure: validating a valid ForRole tenant allocates nothing here
 
     /// <summary>Starts an empty collection whose messages name <paramref name="profileName"/> when it is not empty.</summary>
-    public ValidationFailures(string? profileName) =>
-        _prefix = string.IsNullOrEmpty(profileName) ? string.Empty : $"Profile '{profileName}': ";
+    public ValidationFailures(string? profileName) => _profileName = profileName;
 
-    public int Count => _messages.Count;
+    public int Count => _messages?.Count ?? 0;
 
-    public IReadOnlyList<string> Messages => _messages;
+    public IReadOnlyList<string> Messages => _messages ?? (IReadOnlyList<string>)[];
 
     /// <summary>Records a failure of a setting outside any role hop.</summary>
     public void Add(string keyPath, string problem, string allowed) => Add(keyPath, roleArn: null, problem, allowed);
@@ -28,7 +27,8 @@ internal sealed class ValidationFailures
     public void Add(string keyPath, string? roleArn, string problem, string allowed)
     {
         var hop = string.IsNullOrEmpty(roleArn) ? string.Empty : $" ({HopName(roleArn)})";
-        _messages.Add($"{_prefix}{keyPath}{hop} {problem}; allowed: {allowed}.");
+        var prefix = string.IsNullOrEmpty(_profileName) ? string.Empty : $"Profile '{_profileName}': ";
+        (_messages ??= []).Add($"{prefix}{keyPath}{hop} {problem}; allowed: {allowed}.");
     }
 
     /// <summary>

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace CredentialKit;
+
+/// <summary>
+/// The Polly pipelines of one <see cref="SessionCache"/>, one per distinct <see cref="RefreshSettings"/>: every hop that
+/// refreshes the same way (all of a hub's <c>ForRole</c> tenants) runs its STS calls through the same pipeline, so a new
+/// tenant builds none. Building one costs about 10 KB of garbage and keeps about 1 KB; a pipeline holds no per-call state.
+/// </summary>
+/// <remarks>
+/// What differs per hop (the role named in retry logs) travels with each call in its <see cref="ResilienceContext"/>
+/// (<see cref="CallerKey"/>), not in the pipeline.
+/// </remarks>
+internal sealed class StsResiliencePipelines(TimeProvider timeProvider, Func<double> random, StsRateLimiter? rateLimiter)
+{
+    /// <summary>The per-hop side of a call, read by the retry strategy's log line.</summary>
+    public static readonly ResiliencePropertyKey<StsCallPipeline> CallerKey = new("CredentialKit.StsCall");
+
+    private readonly ConcurrentDictionary<RefreshSettings, ResiliencePipeline> _pipelines = new();
+
+    /// <summary>Gets the number of pipelines built; for tests.</summary>
+    internal int Count => _pipelines.Count;
+
+    /// <summary>Returns the pipeline for <paramref name="settings"/>, building it on first use.</summary>
+    public ResiliencePipeline For(RefreshSettings settings) =>
+        _pipelines.TryGetValue(settings, out var pipeline) ? pipeline : _pipelines.GetOrAdd(settings, Build);
+
+    private ResiliencePipeline Build(RefreshSettings settings)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (settings.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = static args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } exception
+                    && !args.Context.CancellationToken.IsCancellationRequested
+                    && StsErrorClassifier.IsTransient(exception)),
+                MaxRetryAttempts = settings.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = settings.RetryBaseDelay,
+                MaxDelay = settings.RetryMaxDelay,
+                Randomizer = random,
+                OnRetry = static args =>
+                {
+                    if (args.Context.Properties.TryGetValue(CallerKey, out var caller))
+                    {
+                        caller.OnRetry(args.Context.OperationKey, args.Outcome.Exception, args.AttemptNumber + 1, args.RetryDelay);
+                    }
+
+                    return default;
+                },
+            });
+        }
+
+        if (rateLimiter is not null)
+        {
+            // Between retries and the attempt timeout: every attempt is paced, and waiting for a permit is not timed out.
+            AddPacing(builder, rateLimiter);
+        }
+
+        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = settings.AttemptTimeout });
+        return builder.Build();
+    }
+
+    // Polly validates custom strategy options with data annotations, by reflection; StsPacingStrategy.Options declares no
+    // member and no attribute of its own, so nothing that validation reads can be trimmed away.
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
+        Justification = "StsPacingStrategy.Options has no members or validation attributes of its own.")]
+    private static void AddPacing(ResiliencePipelineBuilder builder, StsRateLimiter limiter) =>
+        builder.AddStrategy(_ => new StsPacingStrategy(limiter), new StsPacingStrategy.Options());
+}
