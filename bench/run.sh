@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 project=bench/CredentialKit.Benchmarks
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
-  suites=(hotpath contention storm e2e fleet soak syncpath syncpath-noboost abuse idle)
+  suites=(hotpath contention storm e2e fleet soak syncpath syncpath-noboost abuse idle tenants)
 fi
 
 dotnet build "$project" -c Release -nologo -v quiet || exit 1
@@ -23,7 +23,8 @@ for suite in "${suites[@]}"; do
     syncpath-noboost) args=(--threads 64 --no-boost) ;;
     abuse) args=(--tenants 3000 --loop-seconds 10) ;;
     idle)  args=(--hops 4 --cycles 20 --lifetime-seconds 8) ;;
-    *) echo "unknown suite: $suite (hotpath|contention|storm|e2e|fleet|soak|syncpath|syncpath-noboost|abuse|idle)" >&2; exit 2 ;;
+    tenants) args=(--tenants 1000,10000,100000) ;;
+    *) echo "unknown suite: $suite (hotpath|contention|storm|e2e|fleet|soak|syncpath|syncpath-noboost|abuse|idle|tenants)" >&2; exit 2 ;;
   esac
   echo "=== $suite ==="
   # Other work on the machine distorts every number below; the load average says how much there was.

@@ -11,12 +11,13 @@ using CredentialKit.Benchmarks.RealClock;
 using CredentialKit.Benchmarks.Soak;
 using CredentialKit.Benchmarks.Storm;
 using CredentialKit.Benchmarks.SyncPath;
+using CredentialKit.Benchmarks.Tenants;
 
 namespace CredentialKit.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/CredentialKit.Benchmarks -- &lt;suite&gt; [options]</c> with suite
-/// <c>hotpath|contention|storm|e2e|fleet|soak|syncpath|abuse|idle|all</c>. BenchmarkDotNet suites pass the remaining arguments to
+/// <c>hotpath|contention|storm|e2e|fleet|soak|syncpath|abuse|idle|tenants|all</c>. BenchmarkDotNet suites pass the remaining arguments to
 /// <see cref="BenchmarkSwitcher"/> (<c>--filter</c>, …); the console suites take the options listed in <see cref="Usage"/>.
 /// </summary>
 internal static class Program
@@ -32,6 +33,7 @@ internal static class Program
           syncpath [--threads 64] [--no-boost]   one cold synchronous storm per process
           abuse   [--tenants 3000] [--loop-seconds 10]   session cache and invalidation under abuse
           idle    [--hops 4] [--cycles 20] [--lifetime-seconds 8] [--skew-seconds 0]   real clock, idle providers
+          tenants [--tenants 1000,10000,100000]   heap, ForRole, reads, gauges and paced warm-up per tenant count
           all     every suite with its defaults
         """;
 
@@ -61,6 +63,7 @@ internal static class Program
                 "syncpath" => await ColdSyncPath.RunAsync(Int(rest, "--threads", 64), boost: !rest.Contains("--no-boost")),
                 "abuse" => await CacheAbuseSuite.RunAsync(Int(rest, "--tenants", 3_000), Int(rest, "--loop-seconds", 10)),
                 "idle" => await RealClockIdleRun.RunAsync(Int(rest, "--hops", 4), Int(rest, "--cycles", 20), Int(rest, "--lifetime-seconds", 8), Int(rest, "--skew-seconds", 0)),
+                "tenants" => await TenantsSuite.RunAsync(Ints(rest, "--tenants", "1000,10000,100000")),
                 "all" => await RunAllAsync(),
                 _ => Fail($"unknown suite '{args[0]}'"),
             };
@@ -82,6 +85,7 @@ internal static class Program
         status |= await SoakTest.RunAsync(1_000_000);
         status |= await CacheAbuseSuite.RunAsync(3_000, 10);
         status |= await RealClockIdleRun.RunAsync(4, 20, 8, 0);
+        status |= await TenantsSuite.RunAsync([1_000, 10_000, 100_000]);
         return status;
     }
 
@@ -126,6 +130,9 @@ internal static class Program
 
     private static int Int(string[] args, string name, int fallback) =>
         int.Parse(Value(args, name, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int[] Ints(string[] args, string name, string fallback) =>
+        [.. Value(args, name, fallback).Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))];
 
     private static int Fail(string message)
     {
