@@ -16,6 +16,9 @@ internal sealed class CredentialKitContext(
 
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
 
+    /// <summary>The logger every session of this cache writes to (category <c>CredentialKit.CredentialProvider</c>).</summary>
+    public ILogger SessionLogger { get; } = loggerFactory.CreateLogger("CredentialKit.CredentialProvider");
+
     public CredentialKitTelemetry Telemetry { get; } = telemetry;
 
     public IStsClientFactory StsClientFactory { get; } = stsClientFactory;

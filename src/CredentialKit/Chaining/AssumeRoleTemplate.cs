@@ -9,6 +9,8 @@ namespace CredentialKit;
 /// </summary>
 internal sealed class AssumeRoleTemplate
 {
+    private readonly Extras? _extras;
+
     private AssumeRoleTemplate(AssumeRoleOptions options, bool isChained)
     {
         RoleArn = options.RoleArn ?? throw new ArgumentException("RoleArn is required.", nameof(options));
@@ -17,13 +19,19 @@ internal sealed class AssumeRoleTemplate
         IsChained = isChained;
         Duration = isChained && RequestedDuration > RefreshDefaults.RoleChainingMaximum ? RefreshDefaults.RoleChainingMaximum : RequestedDuration;
         ExternalId = options.ExternalId;
-        Tags = options.Tags.OrderBy(t => t.Key, StringComparer.OrdinalIgnoreCase).ToImmutableArray();
-        TransitiveTagKeys = [.. options.TransitiveTagKeys];
-        Policy = options.Policy;
-        PolicyArns = [.. options.PolicyArns];
-        SourceIdentity = options.SourceIdentity;
-        MfaSerialNumber = options.MfaSerialNumber;
-        MfaTokenCodeProvider = options.MfaTokenCodeProvider;
+        if (options.Tags.Count > 0 || options.TransitiveTagKeys.Count > 0 || options.Policy is not null
+            || options.PolicyArns.Count > 0 || options.SourceIdentity is not null || options.MfaSerialNumber is not null
+            || options.MfaTokenCodeProvider is not null)
+        {
+            _extras = new Extras(
+                options.Tags.OrderBy(t => t.Key, StringComparer.OrdinalIgnoreCase).ToImmutableArray(),
+                [.. options.TransitiveTagKeys],
+                options.Policy,
+                [.. options.PolicyArns],
+                options.SourceIdentity,
+                options.MfaSerialNumber,
+                options.MfaTokenCodeProvider);
+        }
     }
 
     public string RoleArn { get; }
@@ -41,21 +49,22 @@ internal sealed class AssumeRoleTemplate
 
     public bool IsDurationClamped => Duration != RequestedDuration;
 
+    /// <summary>The external id: kept on the template itself, since a SaaS gives every tenant one.</summary>
     public string? ExternalId { get; }
 
-    public ImmutableArray<KeyValuePair<string, string>> Tags { get; }
+    public ImmutableArray<KeyValuePair<string, string>> Tags => _extras?.Tags ?? [];
 
-    public ImmutableArray<string> TransitiveTagKeys { get; }
+    public ImmutableArray<string> TransitiveTagKeys => _extras?.TransitiveTagKeys ?? [];
 
-    public string? Policy { get; }
+    public string? Policy => _extras?.Policy;
 
-    public ImmutableArray<string> PolicyArns { get; }
+    public ImmutableArray<string> PolicyArns => _extras?.PolicyArns ?? [];
 
-    public string? SourceIdentity { get; }
+    public string? SourceIdentity => _extras?.SourceIdentity;
 
-    public string? MfaSerialNumber { get; }
+    public string? MfaSerialNumber => _extras?.MfaSerialNumber;
 
-    public Func<CancellationToken, ValueTask<string>>? MfaTokenCodeProvider { get; }
+    public Func<CancellationToken, ValueTask<string>>? MfaTokenCodeProvider => _extras?.MfaTokenCodeProvider;
 
     public static AssumeRoleTemplate From(AssumeRoleOptions options, bool isChained) => new(options, isChained);
 
@@ -119,4 +128,17 @@ internal sealed class AssumeRoleTemplate
             builder.Append(value.Length).Append(':').Append(value);
         }
     }
+
+    /// <summary>
+    /// The request parameters most hops leave unset, kept apart so a plain <c>ForRole</c> tenant (role ARN and session
+    /// name, perhaps an external id) carries one null reference instead of seven fields.
+    /// </summary>
+    private sealed record Extras(
+        ImmutableArray<KeyValuePair<string, string>> Tags,
+        ImmutableArray<string> TransitiveTagKeys,
+        string? Policy,
+        ImmutableArray<string> PolicyArns,
+        string? SourceIdentity,
+        string? MfaSerialNumber,
+        Func<CancellationToken, ValueTask<string>>? MfaTokenCodeProvider);
 }

@@ -17,8 +17,7 @@ internal sealed class RefreshingSession : IDisposable
     private readonly ISessionFetcher _fetcher;
     private readonly RefreshSettings _settings;
     private readonly RefreshSchedule _schedule;
-    private readonly ILogger _logger;
-    private readonly CredentialKitTelemetry _telemetry;
+    private readonly CredentialKitContext _context; // the cache's clock, logger factory, telemetry: one field, not four
     private readonly CancellationTokenSource _lifetime = new();
     private readonly object _gate = new();
 
@@ -51,16 +50,17 @@ internal sealed class RefreshingSession : IDisposable
         _fetcher = fetcher;
         _settings = settings;
         _schedule = context.ScheduleFor(settings);
-        _logger = context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
-        _telemetry = context.Telemetry;
-        TimeProvider = context.TimeProvider;
+        _context = context;
         ProfileName = profileName;
-        PerRoleMetrics = context.PerRoleMetrics;
     }
 
-    public TimeProvider TimeProvider { get; }
+    public TimeProvider TimeProvider => _context.TimeProvider;
 
     public string? ProfileName { get; }
+
+    private ILogger _logger => _context.SessionLogger;
+
+    private CredentialKitTelemetry _telemetry => _context.Telemetry;
 
     public string RoleArn => _fetcher.RoleArn;
 
@@ -92,7 +92,7 @@ internal sealed class RefreshingSession : IDisposable
     public DateTimeOffset? CurrentUsableUntil => _snapshot?.UsableUntil;
 
     /// <summary>Gets whether the gauges report this session on its own series (tagged with its role ARN).</summary>
-    public bool PerRoleMetrics { get; }
+    public bool PerRoleMetrics => _context.PerRoleMetrics;
 
     /// <summary>Gets the clock skew measured when the held session was issued, if it could be.</summary>
     public TimeSpan? CurrentClockSkew => _snapshot?.Skew;

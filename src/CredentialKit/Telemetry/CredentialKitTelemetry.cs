@@ -131,13 +131,9 @@ internal sealed class CredentialKitTelemetry : IDisposable
     // By default one series per profile (the least remaining lifetime; the largest skew), so 100,000 tenants are a
     // handful of series; sessions of a cache with SessionCacheOptions.PerRoleMetrics also report one series per role ARN.
     // One sequential pass over the gauge slots, no allocation per session: the per-profile tables are reused.
-    private IEnumerable<Measurement<double>> ObserveRemainingLifetime() =>
-        Collect(static (in GaugeSlots.Slot slot, long now) => slot.ExpiresAtTicks == 0 ? null : TimeSpan.FromTicks(slot.ExpiresAtTicks - now).TotalSeconds,
-            takeLeast: true);
+    private IEnumerable<Measurement<double>> ObserveRemainingLifetime() => Collect<RemainingLifetime>(takeLeast: true);
 
-    private IEnumerable<Measurement<double>> ObserveClockSkew() =>
-        Collect(static (in GaugeSlots.Slot slot, long _) => slot.ExpiresAtTicks == 0 || !slot.HasSkew ? null : TimeSpan.FromTicks(slot.SkewTicks).TotalSeconds,
-            takeLeast: false);
+    private IEnumerable<Measurement<double>> ObserveClockSkew() => Collect<ClockSkew>(takeLeast: false);
 
     private IEnumerable<Measurement<long>> ObserveSessionCount()
     {
@@ -185,9 +181,32 @@ internal sealed class CredentialKitTelemetry : IDisposable
         : now >= slot.UsableUntilTicks ? 1
         : 0;
 
-    private delegate double? SlotValue(in GaugeSlots.Slot slot, long now);
+    /// <summary>What a gauge reads from one slot; a struct type argument, so the scan loop is compiled per gauge, inlined.</summary>
+    private interface ISlotValue
+    {
+        static abstract bool TryRead(in GaugeSlots.Slot slot, long now, out double value);
+    }
 
-    private List<Measurement<double>> Collect(SlotValue observe, bool takeLeast)
+    private readonly struct RemainingLifetime : ISlotValue
+    {
+        public static bool TryRead(in GaugeSlots.Slot slot, long now, out double value)
+        {
+            value = (slot.ExpiresAtTicks - now) / (double)TimeSpan.TicksPerSecond;
+            return slot.ExpiresAtTicks != 0;
+        }
+    }
+
+    private readonly struct ClockSkew : ISlotValue
+    {
+        public static bool TryRead(in GaugeSlots.Slot slot, long now, out double value)
+        {
+            value = slot.SkewTicks / (double)TimeSpan.TicksPerSecond;
+            return slot.ExpiresAtTicks != 0 && slot.HasSkew;
+        }
+    }
+
+    private List<Measurement<double>> Collect<TValue>(bool takeLeast)
+        where TValue : struct, ISlotValue
     {
         lock (_collectGate)
         {
@@ -203,7 +222,7 @@ internal sealed class CredentialKitTelemetry : IDisposable
                 {
                     ref readonly var slot = ref chunk[offset];
                     var owner = slot.Owner;
-                    if (owner is null || slot.Profile >= profiles || observe(slot, clock.Now(slot.Clock)) is not { } value)
+                    if (owner is null || slot.Profile >= profiles || !TValue.TryRead(slot, clock.Now(slot.Clock), out var value))
                     {
                         continue;
                     }

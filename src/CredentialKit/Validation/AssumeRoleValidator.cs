@@ -20,14 +20,20 @@ internal static class AssumeRoleValidator
         if (!string.IsNullOrEmpty(role.RoleSessionName))
         {
             // An empty name means "unset": the provider builds one.
-            hop.FailEach("RoleSessionName", StsLimits.RoleSessionName.Check(role.RoleSessionName), StsLimits.RoleSessionName.Allowed);
+            if (!StsLimits.RoleSessionName.IsValid(role.RoleSessionName))
+            {
+                hop.FailEach("RoleSessionName", StsLimits.RoleSessionName.Check(role.RoleSessionName), StsLimits.RoleSessionName.Allowed);
+            }
         }
 
         ValidateDuration(role, hop);
         if (role.ExternalId is not null)
         {
             // The external id guards against the confused deputy; treat it as confidential and show no character of it.
-            hop.FailEach("ExternalId", StsLimits.ExternalId.Check(role.ExternalId, showCharacter: false), StsLimits.ExternalId.Allowed);
+            if (!StsLimits.ExternalId.IsValid(role.ExternalId))
+            {
+                hop.FailEach("ExternalId", StsLimits.ExternalId.Check(role.ExternalId, showCharacter: false), StsLimits.ExternalId.Allowed);
+            }
         }
 
         ValidateTags(role, hop);

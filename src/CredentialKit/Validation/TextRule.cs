@@ -13,7 +13,24 @@ namespace CredentialKit;
 internal sealed record TextRule(int Min, int Max, Func<Rune, bool> IsAllowed, string CharacterSet)
 {
     /// <summary>Gets the allowed values as messages state them, for example <c>2–64 characters of A–Z a–z 0–9 _</c>.</summary>
-    public string Allowed => $"{Min}–{Max} characters of {CharacterSet}";
+    public string Allowed { get; } = $"{Min}–{Max} characters of {CharacterSet}"; // rendered once: validation of a valid value allocates nothing
+
+    /// <summary>Whether <paramref name="value"/> passes <see cref="Check"/>; allocation-free, for the common valid case.</summary>
+    public bool IsValid(string value)
+    {
+        var length = 0;
+        for (var i = 0; i < value.Length; length++)
+        {
+            if (Rune.DecodeFromUtf16(value.AsSpan(i), out var rune, out var consumed) != System.Buffers.OperationStatus.Done || !IsAllowed(rune))
+            {
+                return false;
+            }
+
+            i += consumed;
+        }
+
+        return length >= Min && length <= Max;
+    }
 
     /// <summary>
     /// Returns what is wrong with <paramref name="value"/> (its length, its first character outside the set), or nothing.
