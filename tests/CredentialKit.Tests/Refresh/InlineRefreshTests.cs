@@ -236,6 +236,27 @@ public sealed class InlineRefreshTests
         Assert.Equal(0, context.Posts);
     }
 
+    [Fact]
+    public async Task GetCredentialsAsync_UnderACustomTaskScheduler_QueuesTheRefreshToTheThreadPoolInstead()
+    {
+        await using var provider = _fixture.Create();
+        TaskScheduler? stsScheduler = null;
+        _fixture.Sts.Enqueue((call, _) =>
+        {
+            stsScheduler = TaskScheduler.Current;
+            return Task.FromResult(_fixture.Sts.Success(call));
+        });
+        var exclusive = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+
+        var credentials = await Task.Factory.StartNew(
+            () => provider.GetCredentialsAsync().AsTask(), CancellationToken.None, TaskCreationOptions.None, exclusive).Unwrap();
+
+        // Run inline, the STS call would have run as part of the caller's task, under its scheduler.
+        Assert.Same(TaskScheduler.Default, stsScheduler);
+        Assert.StartsWith("ASIAHUB", credentials.AccessKeyId);
+        Assert.Equal(1, _fixture.Sts.CallCount);
+    }
+
     private sealed class CountingSynchronizationContext : SynchronizationContext
     {
         private int _posts;
