@@ -88,7 +88,8 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
 
     public void Dispose() => _clients.Return();
 
-    private async Task<AssumeRoleRequest> BuildRequestAsync(TimeSpan duration, CancellationToken cancellationToken)
+    // A ValueTask: without MFA it completes synchronously, and a refresh then allocates no Task for the request.
+    private async ValueTask<AssumeRoleRequest> BuildRequestAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
         var request = new AssumeRoleRequest
         {
@@ -103,7 +104,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
 
         if (_template.Tags.Length > 0)
         {
-            request.Tags = _template.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
+            request.Tags = SessionTags.From(_template.Tags);
         }
 
         if (_template.TransitiveTagKeys.Length > 0)

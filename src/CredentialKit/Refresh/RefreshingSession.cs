@@ -154,7 +154,7 @@ internal sealed class RefreshingSession : IDisposable
             }
         }
 
-        return new ValueTask<SessionCredentials>(WaitForRefreshAsync(snapshot is null ? RefreshTrigger.Initial : RefreshTrigger.Expiring, cancellationToken));
+        return WaitForRefreshAsync(snapshot is null ? RefreshTrigger.Initial : RefreshTrigger.Expiring, cancellationToken);
     }
 
     /// <summary>
@@ -384,22 +384,108 @@ internal sealed class RefreshingSession : IDisposable
         _lifetime.Dispose();
     }
 
-    private async Task<SessionCredentials> WaitForRefreshAsync(RefreshTrigger trigger, CancellationToken cancellationToken)
+    private ValueTask<SessionCredentials> WaitForRefreshAsync(RefreshTrigger trigger, CancellationToken cancellationToken)
     {
         var failure = _failure;
         if (failure is not null && TimeProvider.GetUtcNow() < failure.Until)
         {
-            throw failure.Rethrow();
+            return ValueTask.FromException<SessionCredentials>(failure.Rethrow());
         }
 
-        // The caller's token cancels only this caller's wait; the shared refresh keeps running for the others.
-        return await StartRefresh(trigger).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var shared = JoinOrBeginRefresh(trigger, out var begun);
+        if (begun is null)
+        {
+            // Someone else's refresh (or an answer that needs none). The caller's token cancels only this caller's wait;
+            // the shared refresh keeps running for the others.
+            return new ValueTask<SessionCredentials>(shared.IsCompleted ? shared : shared.WaitAsync(cancellationToken));
+        }
+
+        // This caller waits anyway: it runs the refresh itself, up to the refresh's first real await, instead of queuing
+        // it to the thread pool and blocking on the hop.
+        if (!CanRunInline())
+        {
+            Launch(begun, trigger);
+            return new ValueTask<SessionCredentials>(shared.WaitAsync(cancellationToken));
+        }
+
+        var run = RunInline(begun, trigger);
+        if (run.IsCompleted)
+        {
+            // An STS (or a fake) that answered synchronously: the shared task is complete too, unless Dispose is
+            // completing it right now.
+            return new ValueTask<SessionCredentials>(shared.IsCompleted ? shared : shared.WaitAsync(cancellationToken));
+        }
+
+        return AwaitInlineRefreshAsync(run, shared, cancellationToken);
     }
 
-    /// <summary>Returns the in-flight refresh, starting one if none runs and the session needs one (single-flight).</summary>
+    /// <summary>
+    /// The inline caller's wait. The refresh's own task completes on the thread that finished the STS call, right after
+    /// the shared task (whose other waiters resume asynchronously, so a storm of them does not run serially on that
+    /// thread): awaiting it resumes this caller there, without a hop. Its token cancels only its own wait, never the
+    /// refresh, which runs on the session's lifetime token for the others.
+    /// </summary>
+    private static async ValueTask<SessionCredentials> AwaitInlineRefreshAsync(
+        Task run, Task<SessionCredentials> shared, CancellationToken cancellationToken)
+    {
+        await run.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether a waiting caller may run the refresh on its own thread: not under a custom <see cref="TaskScheduler"/>, where
+    /// user code awaited inside the refresh (an MFA or web identity token callback) without <c>ConfigureAwait(false)</c>
+    /// would be queued to that scheduler, and so could deadlock a caller that blocks on it; the thread pool runs it then.
+    /// </summary>
+    private static bool CanRunInline() => TaskScheduler.Current == TaskScheduler.Default;
+
+    /// <summary>
+    /// Runs the synchronous start of the refresh on the caller's thread, outside its <see cref="SynchronizationContext"/>
+    /// (for the same reason as <see cref="CanRunInline"/>: a UI or legacy ASP.NET context would capture the refresh's
+    /// continuations). What the refresh changes in the execution context (its span, its clock observation) stays in the
+    /// refresh's own async flow and is restored for the caller when this returns.
+    /// </summary>
+    private Task RunInline(TaskCompletionSource<SessionCredentials> refresh, RefreshTrigger trigger)
+    {
+        var context = SynchronizationContext.Current;
+        if (context is null)
+        {
+            return RefreshAsync(refresh, trigger, inline: true);
+        }
+
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            return RefreshAsync(refresh, trigger, inline: true);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
+
+    /// <summary>
+    /// Returns the in-flight refresh, starting one in the background if none runs and the session needs one
+    /// (single-flight). The caller does not wait for its start: this is the refresh-ahead path.
+    /// </summary>
     internal Task<SessionCredentials> StartRefresh(RefreshTrigger trigger)
     {
-        TaskCompletionSource<SessionCredentials> refresh;
+        var shared = JoinOrBeginRefresh(trigger, out var begun);
+        if (begun is not null)
+        {
+            Launch(begun, trigger);
+        }
+
+        return shared;
+    }
+
+    /// <summary>
+    /// The single-flight decision, under the lock: the in-flight refresh to join, an answer that needs no refresh, or a
+    /// new refresh (<paramref name="begun"/>) that the caller must run, inline or through <see cref="Launch"/>.
+    /// </summary>
+    private Task<SessionCredentials> JoinOrBeginRefresh(RefreshTrigger trigger, out TaskCompletionSource<SessionCredentials>? begun)
+    {
+        begun = null;
         lock (_gate)
         {
             if (_disposed)
@@ -427,16 +513,17 @@ internal sealed class RefreshingSession : IDisposable
                 return Task.FromException<SessionCredentials>(failure.Rethrow());
             }
 
-            refresh = BeginRefresh();
+            begun = BeginRefresh();
+            return begun.Task;
         }
-
-        Launch(refresh, trigger);
-        return refresh.Task;
     }
 
     // Called under _gate.
     private TaskCompletionSource<SessionCredentials> BeginRefresh()
     {
+        // Asynchronous continuations for the waiters that joined: a storm of them must not run one after another on the
+        // thread that completes the refresh. The inline runner does not wait on this task's continuation (see
+        // AwaitInlineRefreshAsync).
         var refresh = new TaskCompletionSource<SessionCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
         _inflight = refresh;
         return refresh;
@@ -444,28 +531,46 @@ internal sealed class RefreshingSession : IDisposable
 
     private void Launch(TaskCompletionSource<SessionCredentials> refresh, RefreshTrigger trigger)
     {
-        // Run the refresh off the caller's thread and without its execution context: a refresh-ahead caller returns
-        // at once, the refresh span does not become a child of whichever request happened to trigger it, and the
-        // refresh observes only its own STS responses (StsClockObservation).
-        using (ExecutionContext.SuppressFlow())
-        {
-            _ = Task.Run(() => RefreshAsync(refresh, trigger));
-        }
+        // Run the refresh off the caller's thread (a refresh-ahead caller returns at once; the timer callback stays
+        // short) and without its execution context: "unsafe" queuing flows none, so the refresh span does not become a
+        // child of whichever request happened to trigger it, and the refresh observes only its own STS responses
+        // (StsClockObservation).
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static state => _ = state.Session.RefreshAsync(state.Refresh, state.Trigger, inline: false),
+            (Session: this, Refresh: refresh, Trigger: trigger),
+            preferLocal: false);
     }
 
-    private async Task RefreshAsync(TaskCompletionSource<SessionCredentials> refresh, RefreshTrigger trigger)
+    private async Task RefreshAsync(TaskCompletionSource<SessionCredentials> refresh, RefreshTrigger trigger, bool inline)
     {
-        var started = TimeProvider.GetTimestamp();
-        using var activity = CredentialKitTelemetry.ActivitySource.StartActivity("CredentialKit.Refresh");
-        activity?.SetTag("credentialkit.role_arn", RoleArn);
-        activity?.SetTag("credentialkit.profile", ProfileName);
-        activity?.SetTag("credentialkit.trigger", trigger.ToString());
-        Log.RefreshStarted(_logger, RoleArn, ProfileName, trigger);
+        if (inline && Activity.Current is not null)
+        {
+            // Run inline, the refresh inherits the caller's execution context. Its span must not become a child of the
+            // request that happened to trigger it; Activity.Current is async-local, so the caller's is restored when
+            // this method returns to it.
+            Activity.Current = null;
+        }
 
+        var started = TimeProvider.GetTimestamp();
+        Activity? activity = null;
         try
         {
+            activity = CredentialKitTelemetry.ActivitySource.StartActivity("CredentialKit.Refresh");
+            if (activity is not null)
+            {
+                activity.SetTag("credentialkit.role_arn", RoleArn);
+                activity.SetTag("credentialkit.profile", ProfileName);
+                activity.SetTag("credentialkit.trigger", trigger.ToString());
+            }
+
+            Log.RefreshStarted(_logger, RoleArn, ProfileName, trigger);
+
             // The STS rate limiter puts refreshes of held sessions about to become unusable ahead of first fetches.
+            // Set (or cleared) for this flow only: an inline parent hop's refresh must not inherit its child's deadline.
             StsCallDeadline.Set(_snapshot?.UsableUntil);
+
+            // A fresh observation for this flow, also when run inline inside a child hop's refresh: the child's own
+            // observation is restored for it when this method returns to it.
             var clock = StsClockObservation.Begin(TimeProvider);
             var credentials = await _fetcher.FetchAsync(_lifetime.Token).ConfigureAwait(false);
             var now = TimeProvider.GetUtcNow();
@@ -490,6 +595,34 @@ internal sealed class RefreshingSession : IDisposable
         catch (Exception exception)
         {
             OnFailed(refresh, ToRefreshException(exception), trigger, started, activity);
+        }
+        finally
+        {
+            activity?.Dispose();
+            if (!refresh.Task.IsCompleted && !_disposed)
+            {
+                // Only when the end of the refresh itself threw (a logging provider, say): no waiter may hang on it.
+                Abandon(refresh);
+            }
+        }
+    }
+
+    private void Abandon(TaskCompletionSource<SessionCredentials> refresh)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_inflight, refresh))
+            {
+                _inflight = null;
+            }
+        }
+
+        var error = new CredentialRefreshException(
+            $"The refresh of {RoleArn}{ProfileSuffix(ProfileName)} ended without an outcome.",
+            ProfileName, RoleArn, "RefreshAborted", attempts: 0, isTransient: true, innerException: null);
+        if (refresh.TrySetException(error))
+        {
+            _ = refresh.Task.Exception;
         }
     }
 
@@ -550,7 +683,7 @@ internal sealed class RefreshingSession : IDisposable
 
         activity?.SetTag("credentialkit.outcome", "success");
         Record("success", trigger, started);
-        Log.RefreshSucceeded(_logger, RoleArn, ProfileName, SecretRedaction.MaskAccessKeyId(credentials.AccessKeyId), credentials.Expiration, snapshot.RefreshAt);
+        Log.RefreshSucceeded(_logger, RoleArn, ProfileName, credentials.AccessKeyId, credentials.Expiration, snapshot.RefreshAt);
         refresh.TrySetResult(credentials);
     }
 

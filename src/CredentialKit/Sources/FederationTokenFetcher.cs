@@ -31,7 +31,7 @@ internal sealed class FederationTokenFetcher : StsSourceFetcher
 
         if (_settings.Tags.Length > 0)
         {
-            request.Tags = _settings.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
+            request.Tags = SessionTags.From(_settings.Tags);
         }
 
         var (response, region) = await CallAsync((client, ct) => client.GetFederationTokenAsync(request, ct), attempts, cancellationToken).ConfigureAwait(false);

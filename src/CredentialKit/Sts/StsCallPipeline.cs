@@ -75,13 +75,19 @@ internal sealed class StsCallPipeline
     private async Task<T> AttemptAsync<T>(string operation, string? region, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken)
     {
         attempts.Increment();
-        using var activity = CredentialKitTelemetry.ActivitySource.StartActivity($"STS/{operation}", ActivityKind.Client); // OpenTelemetry RPC naming for AWS: "{rpc.service}/{rpc.method}"
-        activity?.SetTag("rpc.system", "aws-api");
-        activity?.SetTag("rpc.service", "STS");
-        activity?.SetTag("rpc.method", operation);
-        activity?.SetTag("credentialkit.role_arn", _roleArn);
-        activity?.SetTag("credentialkit.attempt", attempts.Count);
-        activity?.SetTag("cloud.region", region);
+        // The span name only when someone listens: with no listener, StartActivity returns null but its name was built.
+        var source = CredentialKitTelemetry.ActivitySource;
+        using var activity = source.HasListeners() ? source.StartActivity(StsSpanNames.For(operation), ActivityKind.Client) : null;
+        if (activity is not null)
+        {
+            activity.SetTag("rpc.system", "aws-api");
+            activity.SetTag("rpc.service", "STS");
+            activity.SetTag("rpc.method", operation);
+            activity.SetTag("credentialkit.role_arn", _roleArn);
+            activity.SetTag("credentialkit.attempt", attempts.Count);
+            activity.SetTag("cloud.region", region);
+        }
+
         try
         {
             var result = await call(cancellationToken).ConfigureAwait(false);

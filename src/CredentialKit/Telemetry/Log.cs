@@ -22,9 +22,16 @@ internal static partial class Log
     private static partial void RefreshSucceededCore(
         ILogger logger, string roleArn, string profileName, string accessKeyId, DateTimeOffset expiration, DateTimeOffset refreshAt);
 
+    /// <summary>Logs a refresh's success with the access key id masked; the mask is built only when the line is written.</summary>
     public static void RefreshSucceeded(
-        ILogger logger, string roleArn, string? profileName, string accessKeyId, DateTimeOffset expiration, DateTimeOffset refreshAt) =>
-        RefreshSucceededCore(logger, roleArn, Label(profileName), accessKeyId, expiration, refreshAt);
+        ILogger logger, string roleArn, string? profileName, string unmaskedAccessKeyId, DateTimeOffset expiration, DateTimeOffset refreshAt)
+    {
+        // The masked key is a new string on every refresh: not worth building for a line that is off.
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            RefreshSucceededCore(logger, roleArn, Label(profileName), SecretRedaction.MaskAccessKeyId(unmaskedAccessKeyId), expiration, refreshAt);
+        }
+    }
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error,
         Message = "Refresh of {RoleArn} (profile {ProfileName}) failed with {ErrorCode} after {Attempts} attempt(s) and no usable credentials remain")]
