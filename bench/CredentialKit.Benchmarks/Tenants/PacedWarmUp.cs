@@ -135,6 +135,12 @@ internal static class PacedWarmUp
             }
         }
 
+        if (warmUpEnd == TimeSpan.Zero && Volatile.Read(ref done[0]) == tenants)
+        {
+            // The last first fetches completed after the step's check: the warm-up ended in the last step.
+            warmUpEnd = clock.GetUtcNow() - warmStart;
+        }
+
         var completed = Volatile.Read(ref done[0]) == tenants && AllRefreshed(held, refreshesBefore);
         var calls = sts.Calls - callsBefore;
         var heldRefreshes = (int)held.Select((p, i) => p.GetStatus().RefreshCount - refreshesBefore[i]).Sum();

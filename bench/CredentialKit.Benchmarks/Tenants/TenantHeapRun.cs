@@ -32,7 +32,7 @@ internal sealed record HeapResult(
 internal static class TenantHeapRun
 {
     private const int ReadsPerRun = 2_000_000;
-    private const int ExtraTenants = 1_000;
+    private const int MinimumExtraTenants = 1_000;
 
     public static async Task<HeapResult> RunAsync(int tenants)
     {
@@ -72,7 +72,7 @@ internal static class TenantHeapRun
         var (randomNs, randomBytes, randomSlow) = MeasureReads(handles, random);
         var (gaugeMs, _, _) = MeasureGaugeCollection("credentialkit.session.remaining_lifetime");
         var (allGaugesMs, gaugeBytes, series) = MeasureGaugeCollection();
-        var (forRoleBytes, firstFetchBytes) = await MeasureForRoleAsync(hub);
+        var (forRoleBytes, firstFetchBytes) = await MeasureForRoleAsync(hub, tenants);
 
         foreach (var handle in handles)
         {
@@ -184,28 +184,30 @@ internal static class TenantHeapRun
     }
 
     /// <summary>
-    /// <see cref="ExtraTenants"/> more <c>ForRole</c> calls on the warm hub, handles kept: bytes allocated on this thread
-    /// per call; then each one's first <c>GetCredentialsAsync</c>, one at a time: bytes allocated by the whole process per
+    /// Half as many more <c>ForRole</c> calls on the warm hub as it has tenants (at least <see cref="MinimumExtraTenants"/>),
+    /// handles kept: bytes allocated on this thread per call, the amortized growth of the cache's tables included (over a
+    /// window that short of N, one doubling of a table would land on a few calls); then each one's first <c>GetCredentialsAsync</c>, one at a time: bytes allocated by the whole process per
     /// first fetch (the refresh runs on the thread pool), the real SDK client's request, signing and XML parsing included.
     /// </summary>
-    private static async Task<(double ForRole, double FirstFetch)> MeasureForRoleAsync(ICredentialProvider hub)
+    private static async Task<(double ForRole, double FirstFetch)> MeasureForRoleAsync(ICredentialProvider hub, int tenants)
     {
-        var roles = Enumerable.Range(1_000_000, ExtraTenants).Select(Tenant).ToArray();
-        var handles = new ICredentialProvider[ExtraTenants];
+        var extra = Math.Max(MinimumExtraTenants, tenants / 2);
+        var roles = Enumerable.Range(1_000_000, extra).Select(Tenant).ToArray();
+        var handles = new ICredentialProvider[extra];
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < handles.Length; i++)
         {
             handles[i] = hub.ForRole(roles[i]);
         }
 
-        var forRole = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)ExtraTenants;
+        var forRole = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)extra;
         var total = GC.GetTotalAllocatedBytes(precise: true);
         foreach (var handle in handles)
         {
             _ = await handle.GetCredentialsAsync();
         }
 
-        var firstFetch = (GC.GetTotalAllocatedBytes(precise: true) - total) / (double)ExtraTenants;
+        var firstFetch = (GC.GetTotalAllocatedBytes(precise: true) - total) / (double)extra;
         foreach (var handle in handles)
         {
             handle.Dispose();

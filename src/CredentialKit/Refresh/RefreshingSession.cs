@@ -18,7 +18,11 @@ internal sealed class RefreshingSession : IDisposable
     private readonly RefreshSettings _settings;
     private readonly RefreshSchedule _schedule;
     private readonly CredentialKitContext _context; // the cache's clock, logger factory, telemetry: one field, not four
-    private readonly CancellationTokenSource _lifetime = new();
+
+    // The in-flight refresh's cancellation, which Dispose cancels; none while no refresh runs. Per refresh rather than one
+    // for the session's lifetime: a source that has had registrations (the SDK's HTTP call, Polly's timeout) keeps about
+    // 150 B of them, which a warm idle tenant would otherwise carry. Never disposed: it has no timer and no wait handle.
+    private CancellationTokenSource? _refreshCancellation;
     private readonly object _gate = new();
 
     private volatile SessionSnapshot? _snapshot;
@@ -58,9 +62,9 @@ internal sealed class RefreshingSession : IDisposable
 
     public string? ProfileName { get; }
 
-    private ILogger _logger => _context.SessionLogger;
+    private ILogger Logger => _context.SessionLogger;
 
-    private CredentialKitTelemetry _telemetry => _context.Telemetry;
+    private CredentialKitTelemetry Telemetry => _context.Telemetry;
 
     public string RoleArn => _fetcher.RoleArn;
 
@@ -196,7 +200,7 @@ internal sealed class RefreshingSession : IDisposable
             else
             {
                 _snapshot = null;
-                _telemetry.Update(this, null);
+                Telemetry.Update(this, null);
                 _failure = null;
                 _lastDropTimestamp = TimeProvider.GetTimestamp();
                 _refreshCountAtDrop = _refreshCount;
@@ -205,11 +209,11 @@ internal sealed class RefreshingSession : IDisposable
 
         if (ignored is { } reason)
         {
-            Log.InvalidationIgnored(_logger, RoleArn, ProfileName, reason);
+            Log.InvalidationIgnored(Logger, RoleArn, ProfileName, reason);
             return;
         }
 
-        Log.Invalidated(_logger, RoleArn, ProfileName);
+        Log.Invalidated(Logger, RoleArn, ProfileName);
     }
 
     private static bool IsSameSession(SessionCredentials current, SessionCredentials rejected) =>
@@ -266,7 +270,7 @@ internal sealed class RefreshingSession : IDisposable
             first = ++_handles == 1;
             if (first)
             {
-                _telemetry.Track(this);
+                Telemetry.Track(this);
                 ArmTimer(TimeProvider.GetUtcNow());
             }
         }
@@ -292,7 +296,7 @@ internal sealed class RefreshingSession : IDisposable
                 // Disposed, not just disarmed: an unheld session keeps no timer object alive.
                 _timer?.Dispose();
                 _timer = null;
-                _telemetry.Untrack(this);
+                Telemetry.Untrack(this);
             }
         }
 
@@ -358,6 +362,7 @@ internal sealed class RefreshingSession : IDisposable
     public void Dispose()
     {
         TaskCompletionSource<SessionCredentials>? abandoned;
+        CancellationTokenSource? cancellation;
         lock (_gate)
         {
             if (_disposed)
@@ -371,17 +376,18 @@ internal sealed class RefreshingSession : IDisposable
             _timer = null;
             abandoned = _inflight;
             _inflight = null;
-            _telemetry.Untrack(this); // under the lock, so no snapshot update can land in a slot another session rents next
+            cancellation = _refreshCancellation;
+            _refreshCancellation = null;
+            Telemetry.Untrack(this); // under the lock, so no snapshot update can land in a slot another session rents next
         }
 
-        _lifetime.Cancel();
+        cancellation?.Cancel();
         if (abandoned is not null && abandoned.TrySetException(new ObjectDisposedException(nameof(ICredentialProvider))))
         {
             _ = abandoned.Task.Exception; // observed: nobody may be waiting
         }
 
         _fetcher.Dispose();
-        _lifetime.Dispose();
     }
 
     private ValueTask<SessionCredentials> WaitForRefreshAsync(RefreshTrigger trigger, CancellationToken cancellationToken)
@@ -526,6 +532,7 @@ internal sealed class RefreshingSession : IDisposable
         // AwaitInlineRefreshAsync).
         var refresh = new TaskCompletionSource<SessionCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
         _inflight = refresh;
+        _refreshCancellation = new CancellationTokenSource();
         return refresh;
     }
 
@@ -551,6 +558,9 @@ internal sealed class RefreshingSession : IDisposable
             Activity.Current = null;
         }
 
+        // Read before the first await: no other refresh can begin until this one clears _inflight. Already cancelled
+        // when Dispose ran between the start and now.
+        var cancellation = _refreshCancellation?.Token ?? new CancellationToken(canceled: true);
         var started = TimeProvider.GetTimestamp();
         Activity? activity = null;
         try
@@ -563,7 +573,7 @@ internal sealed class RefreshingSession : IDisposable
                 activity.SetTag("credentialkit.trigger", trigger.ToString());
             }
 
-            Log.RefreshStarted(_logger, RoleArn, ProfileName, trigger);
+            Log.RefreshStarted(Logger, RoleArn, ProfileName, trigger);
 
             // The STS rate limiter puts refreshes of held sessions about to become unusable ahead of first fetches.
             // Set (or cleared) for this flow only: an inline parent hop's refresh must not inherit its child's deadline.
@@ -572,7 +582,7 @@ internal sealed class RefreshingSession : IDisposable
             // A fresh observation for this flow, also when run inline inside a child hop's refresh: the child's own
             // observation is restored for it when this method returns to it.
             var clock = StsClockObservation.Begin(TimeProvider);
-            var credentials = await _fetcher.FetchAsync(_lifetime.Token).ConfigureAwait(false);
+            var credentials = await _fetcher.FetchAsync(cancellation).ConfigureAwait(false);
             var now = TimeProvider.GetUtcNow();
             var timing = SessionTiming.Measure(credentials, clock.Last, now);
             if (timing.ExpiresAt - now <= _settings.MinimumLifetime)
@@ -614,6 +624,7 @@ internal sealed class RefreshingSession : IDisposable
             if (ReferenceEquals(_inflight, refresh))
             {
                 _inflight = null;
+                _refreshCancellation = null;
             }
         }
 
@@ -644,7 +655,7 @@ internal sealed class RefreshingSession : IDisposable
             }
 
             _snapshot = snapshot;
-            _telemetry.Update(this, snapshot);
+            Telemetry.Update(this, snapshot);
             _failure = null;
             _consecutiveFailures = 0;
             _retryAt = null;
@@ -652,6 +663,7 @@ internal sealed class RefreshingSession : IDisposable
             _refreshCount++;
             _issuedTimestamp = TimeProvider.GetTimestamp();
             _inflight = null;
+            _refreshCancellation = null;
             Interlocked.Increment(ref _settlingRefreshes);
             ArmTimer(now);
         }
@@ -678,12 +690,12 @@ internal sealed class RefreshingSession : IDisposable
 
         if (timing.Skew is { } skew && skew.Duration() > RefreshDefaults.ClockSkewWarningThreshold)
         {
-            Log.ClockSkewDetected(_logger, RoleArn, ProfileName, skew, RefreshDefaults.ClockSkewWarningThreshold);
+            Log.ClockSkewDetected(Logger, RoleArn, ProfileName, skew, RefreshDefaults.ClockSkewWarningThreshold);
         }
 
         activity?.SetTag("credentialkit.outcome", "success");
         Record("success", trigger, started);
-        Log.RefreshSucceeded(_logger, RoleArn, ProfileName, credentials.AccessKeyId, credentials.Expiration, snapshot.RefreshAt);
+        Log.RefreshSucceeded(Logger, RoleArn, ProfileName, credentials.AccessKeyId, credentials.Expiration, snapshot.RefreshAt);
         refresh.TrySetResult(credentials);
     }
 
@@ -705,6 +717,7 @@ internal sealed class RefreshingSession : IDisposable
             }
 
             _inflight = null;
+            _refreshCancellation = null;
             Interlocked.Increment(ref _settlingRefreshes);
             _consecutiveFailures++;
             _lastErrorCode = error.ErrorCode;
@@ -715,7 +728,7 @@ internal sealed class RefreshingSession : IDisposable
                 retryAt = _schedule.RetryAfterFailure(snapshot, _consecutiveFailures, now);
                 stillUsable = snapshot with { RefreshAt = retryAt };
                 _snapshot = stillUsable;
-                _telemetry.Update(this, stillUsable);
+                Telemetry.Update(this, stillUsable);
             }
             else
             {
@@ -761,14 +774,14 @@ internal sealed class RefreshingSession : IDisposable
         {
             activity?.SetTag("credentialkit.outcome", "served_cached");
             Record("served_cached", trigger, started, error.ErrorCode);
-            Log.ServingCachedAfterFailure(_logger, RoleArn, ProfileName, error.ErrorCode, stillUsable.Credentials.Expiration, retryAt, error);
+            Log.ServingCachedAfterFailure(Logger, RoleArn, ProfileName, error.ErrorCode, stillUsable.Credentials.Expiration, retryAt, error);
             refresh.TrySetResult(stillUsable.Credentials);
             return;
         }
 
         activity?.SetTag("credentialkit.outcome", "failure");
         Record("failure", trigger, started, error.ErrorCode);
-        Log.RefreshFailed(_logger, RoleArn, ProfileName, error.ErrorCode, error.Attempts, error);
+        Log.RefreshFailed(Logger, RoleArn, ProfileName, error.ErrorCode, error.Attempts, error);
         if (refresh.TrySetException(error))
         {
             _ = refresh.Task.Exception; // observed: a background refresh may have no waiter
@@ -796,8 +809,8 @@ internal sealed class RefreshingSession : IDisposable
             tags.Add("credentialkit.error_code", errorCode);
         }
 
-        _telemetry.Refreshes.Add(1, tags);
-        _telemetry.RefreshDuration.Record(TimeProvider.GetElapsedTime(started).TotalSeconds, tags);
+        Telemetry.Refreshes.Add(1, tags);
+        Telemetry.RefreshDuration.Record(TimeProvider.GetElapsedTime(started).TotalSeconds, tags);
     }
 
     /// <summary>
