@@ -16,8 +16,10 @@ internal sealed record StsClockReading(DateTimeOffset SentAt, DateTimeOffset Rec
 /// </summary>
 /// <remarks>
 /// An <see cref="AsyncLocal{T}"/> holding a mutable box, because a value set deep inside the SDK's call never flows
-/// back to the caller, while writes into an object the caller put there do. Each refresh runs with its own execution
-/// context (see <c>RefreshingSession.StartRefresh</c>), so a parent hop's refresh never records into its child's box.
+/// back to the caller, while writes into an object the caller put there do. Each refresh opens its own box in its own
+/// async flow: a background refresh starts with no execution context, and one run inline by a waiting caller (or inside a
+/// child hop's refresh) sets its box in <c>RefreshingSession.RefreshAsync</c>, whose change the async method restores for
+/// its caller on return, so a parent hop's refresh never records into its child's box.
 /// </remarks>
 internal sealed class StsClockObservation
 {
