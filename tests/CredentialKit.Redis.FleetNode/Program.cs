@@ -59,6 +59,8 @@ if (arguments.Hops == 3)
 
 // How long each refresh takes (the CredentialKit.Refresh span): an adoption from the store, or an STS call.
 var refreshMilliseconds = new System.Collections.Concurrent.ConcurrentQueue<double>();
+var adoptionMilliseconds = new System.Collections.Concurrent.ConcurrentQueue<double>(); // the refreshes served from the store
+
 using var refreshListener = new System.Diagnostics.ActivityListener
 {
     ShouldListenTo = source => source.Name == "CredentialKit",
@@ -68,6 +70,10 @@ using var refreshListener = new System.Diagnostics.ActivityListener
         if (activity.OperationName == "CredentialKit.Refresh")
         {
             refreshMilliseconds.Enqueue(activity.Duration.TotalMilliseconds);
+            if (activity.GetTagItem("credentialkit.shared_store.outcome") is string outcome && outcome.StartsWith("adopted", StringComparison.Ordinal))
+            {
+                adoptionMilliseconds.Enqueue(activity.Duration.TotalMilliseconds);
+            }
         }
     },
 };
@@ -117,5 +123,6 @@ Console.WriteLine(JsonSerializer.Serialize(new
     refreshes = status.RefreshCount,
     store = store?.GetStatus().State ?? "none",
     refreshMilliseconds = refreshMilliseconds.ToArray(),
+    adoptionMilliseconds = adoptionMilliseconds.ToArray(),
 }));
 return failures == 0 && belowMinimum == 0 ? 0 : 1;

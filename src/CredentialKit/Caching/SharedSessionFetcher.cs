@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace CredentialKit;
 
 /// <summary>
@@ -13,6 +15,9 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
     private readonly TimeProvider _time;
     private readonly Func<CancellationToken, Task<SessionCredentials>> _fetchFromSts;
     private volatile Issued? _last;
+
+    /// <summary>The refresh span's tag that says how a shared hop got its session (<c>adopted</c>, <c>fetched_and_shared</c>, …).</summary>
+    public const string SharedOutcomeTag = "credentialkit.shared_store.outcome";
 
     public SharedSessionFetcher(ISessionFetcher inner, string hopKey, SharedSessionCoordinator coordinator, RefreshSettings settings, TimeProvider timeProvider)
     {
@@ -40,6 +45,10 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
         var last = _last;
         var result = await _coordinator.RefreshAsync(HopKey, last?.Credentials, RequiredLifetime(last), _fetchFromSts, cancellationToken).ConfigureAwait(false);
         _last = new Issued(result.Credentials, result.Credentials.Expiration - _time.GetUtcNow(), result.Outcome);
+
+        // On the refresh's span (current here: the refresh awaits this call inside it), so traces and the fleet bench can
+        // tell an adoption from an STS call; the same values as the shared-store refresh metric's outcome tag.
+        Activity.Current?.SetTag(SharedOutcomeTag, SharedSessionTelemetry.TagOf(result.Outcome));
 
         // Listen for rejections elsewhere from the first session on; in the background, so the refresh does not wait.
         _ = _coordinator.EnsureSubscribedAsync();
