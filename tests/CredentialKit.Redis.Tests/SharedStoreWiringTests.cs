@@ -1,6 +1,5 @@
 using CredentialKit.LocalSts;
 using CredentialKit.Redis.Tests.Helpers;
-using Microsoft.AspNetCore.DataProtection;
 using StackExchange.Redis;
 
 namespace CredentialKit.Redis.Tests;
@@ -12,26 +11,11 @@ namespace CredentialKit.Redis.Tests;
 public sealed class SharedStoreWiringTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private const string AssumeRole = "AssumeRole";
-    private readonly IDataProtectionProvider _keyRing = new EphemeralDataProtectionProvider();
-    private readonly string _prefix = Sessions.NewPrefix();
-    private readonly List<IAsyncDisposable> _owned = [];
-    private LocalStsServer _sts = null!;
+    private readonly LocalStsFleet _fleet = new(redis);
 
-    public async Task InitializeAsync()
-    {
-        var options = LocalStsOptions.CreateDemo();
-        _sts = await LocalStsServer.StartNewAsync(options);
-    }
+    public Task InitializeAsync() => _fleet.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        for (var i = _owned.Count - 1; i >= 0; i--)
-        {
-            await _owned[i].DisposeAsync();
-        }
-
-        await _sts.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _fleet.DisposeAsync();
 
     [Fact]
     public async Task GetCredentialsAsync_ThreeProcessesTwoHops_OneAssumeRolePerHop()
@@ -48,7 +32,7 @@ public sealed class SharedStoreWiringTests(RedisServerFixture redis) : IClassFix
             issued.Add(await process.GetCredentialsAsync());
         }
 
-        Assert.Equal(2, _sts.Journal.Count(AssumeRole));
+        Assert.Equal(2, _fleet.Sts.Journal.Count(AssumeRole));
         Assert.All(issued, c => Assert.Equal(issued[0].AccessKeyId, c.AccessKeyId));
         foreach (var process in processes)
         {
@@ -72,8 +56,8 @@ public sealed class SharedStoreWiringTests(RedisServerFixture redis) : IClassFix
             await process.GetCredentialsAsync();
         }
 
-        Assert.Equal(6, _sts.Journal.Count(AssumeRole));
-        Assert.Empty(redis.Admin.GetServers()[0].Keys(pattern: _prefix + "*"));
+        Assert.Equal(6, _fleet.Sts.Journal.Count(AssumeRole));
+        Assert.Empty(redis.Admin.GetServers()[0].Keys(pattern: _fleet.Prefix + "*"));
         foreach (var process in processes)
         {
             process.Dispose();
@@ -93,7 +77,7 @@ public sealed class SharedStoreWiringTests(RedisServerFixture redis) : IClassFix
         var fromUnshared = await unshared.GetCredentialsAsync();
 
         Assert.NotEqual(fromShared.AccessKeyId, fromUnshared.AccessKeyId);
-        Assert.Equal(4, _sts.Journal.Count(AssumeRole));
+        Assert.Equal(4, _fleet.Sts.Journal.Count(AssumeRole));
     }
 
     [Fact]
@@ -140,35 +124,14 @@ public sealed class SharedStoreWiringTests(RedisServerFixture redis) : IClassFix
         var server = redis.Admin.GetServer(redis.Admin.GetEndPoints()[0]);
         await Polling.UntilAsync(async () =>
         {
-            var counts = (RedisResult[])(await server.ExecuteAsync("PUBSUB", "NUMSUB", _prefix + "changes"))!;
+            var counts = (RedisResult[])(await server.ExecuteAsync("PUBSUB", "NUMSUB", _fleet.Prefix + "changes"))!;
             return (long)counts[1] >= count ? (object)true : null;
         }, $"{count} subscribed processes");
     }
 
-    private CredentialKitProfileOptions Profile()
-    {
-        var options = new CredentialKitProfileOptions();
-        options.Source.Type = SourceCredentialsType.Static;
-        options.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
-        options.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;
-        options.Sts.ServiceUrl = _sts.Endpoint.ToString();
-        options.Sts.AuthenticationRegion = "us-east-1";
-        options.Roles.Add(new AssumeRoleOptions { RoleArn = LocalStsDemo.HubRoleArn, RoleSessionName = "fleet-hub" });
-        options.Roles.Add(new AssumeRoleOptions { RoleArn = LocalStsDemo.ReportsRoleArn, RoleSessionName = "fleet-reports", ExternalId = LocalStsDemo.ReportsExternalId });
-        return options;
-    }
+    private CredentialKitProfileOptions Profile() => _fleet.Profile(
+        new AssumeRoleOptions { RoleArn = LocalStsDemo.HubRoleArn, RoleSessionName = "fleet-hub" },
+        new AssumeRoleOptions { RoleArn = LocalStsDemo.ReportsRoleArn, RoleSessionName = "fleet-reports", ExternalId = LocalStsDemo.ReportsExternalId });
 
-    private async Task<SessionCache> CreateCacheAsync()
-    {
-        var store = new RedisSharedSessionStore(new RedisSharedSessionStoreOptions
-        {
-            ConnectionMultiplexer = await redis.ConnectAsync(),
-            DataProtectionProvider = _keyRing,
-            KeyPrefix = _prefix,
-        });
-        var cache = new SessionCache(new SessionCacheOptions { SharedStore = store });
-        _owned.Add(store);
-        _owned.Add(cache);
-        return cache;
-    }
+    private Task<SessionCache> CreateCacheAsync() => _fleet.CreateCacheAsync();
 }

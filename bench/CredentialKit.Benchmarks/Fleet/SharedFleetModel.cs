@@ -57,10 +57,10 @@ internal static class SharedFleetModel
                 with[(int)t]++;
             }
 
-            // What the library does with a shared store (FleetJitter): every process draws the jitter of a shared session from
-            // the hop's fleet key and the session's expiry, so the fleet's refresh moment of a role is one uniform draw per
-            // cycle, and different roles spread over the range.
-            for (var t = firstAnywhere; t < seconds; t += cycleStart + (spread * random.NextDouble()))
+            // A proposal, not what the library does: every process derives the jitter of a shared hop from its key, so the
+            // fleet's refresh moment of a role is one jittered moment, and different roles spread over the window.
+            var roleJitter = random.NextDouble();
+            for (var t = firstAnywhere; t < seconds; t += cycleStart + (spread * roleJitter))
             {
                 perRoleJitter[(int)t]++;
             }
@@ -71,7 +71,7 @@ internal static class SharedFleetModel
         Console.WriteLine();
         Console.WriteLine("| | AssumeRole calls | peak per second (start-up) | peak per second (after the first hour) | seconds over the 600/s quota |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var (name, series) in new[] { ("no store", without), ("shared store, per-process jitter (before)", with), ("shared store, fleet-key jitter (FleetJitter)", perRoleJitter) })
+        foreach (var (name, series) in new[] { ("no store", without), ("shared store", with), ("shared store, per-role jitter (proposal)", perRoleJitter) })
         {
             Console.WriteLine($"| {name} | {series.Sum():N0} | {series.Take(hour).Max():N0} | {series.Skip(hour).Max():N0} | {series.Count(c => c > FleetSimulation.AccountQuotaPerSecond):N0} |");
         }

@@ -10,14 +10,7 @@ internal sealed class RefreshSchedule(RefreshSettings settings, Func<double> ran
     /// first <see cref="RefreshSettings.JitterFraction"/> of the part of that window before the minimum-lifetime point,
     /// and never after the session drops below its minimum lifetime.
     /// </summary>
-    /// <param name="credentials">The new session.</param>
-    /// <param name="timing">Its expiry on the local clock, measured on STS's.</param>
-    /// <param name="now">The local time.</param>
-    /// <param name="jitterDraw">
-    /// The uniform draw in [0, 1) that places the moment in the jitter range; <see langword="null"/> draws at random. A hop
-    /// a fleet shares passes <see cref="FleetJitter"/>'s, the same in every process.
-    /// </param>
-    public SessionSnapshot Plan(SessionCredentials credentials, SessionTiming timing, DateTimeOffset now, double? jitterDraw = null)
+    public SessionSnapshot Plan(SessionCredentials credentials, SessionTiming timing, DateTimeOffset now)
     {
         var expiresAt = timing.ExpiresAt;
         var lifetime = expiresAt - now;
@@ -27,7 +20,7 @@ internal sealed class RefreshSchedule(RefreshSettings settings, Func<double> ran
         // Jitter spreads the refresh over the part of the window before the minimum-lifetime point, so the latest
         // refresh moment still leaves the rest of that part for a late timer, a slow STS call and its retries.
         var spread = ahead - settings.MinimumLifetime;
-        var jitter = spread <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromTicks((long)(spread.Ticks * settings.JitterFraction * (jitterDraw ?? random())));
+        var jitter = spread <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromTicks((long)(spread.Ticks * settings.JitterFraction * random()));
         var refreshAt = windowStart + jitter;
         if (refreshAt > usableUntil)
         {

@@ -646,7 +646,7 @@ internal sealed class RefreshingSession : IDisposable
         long started,
         Activity? activity)
     {
-        var snapshot = _schedule.Plan(credentials, timing, now, FleetJitter.For(_fetcher, credentials));
+        var snapshot = _schedule.Plan(credentials, timing, now);
         lock (_gate)
         {
             if (_disposed)
