@@ -142,18 +142,10 @@ internal sealed class CredentialKitTelemetry : IDisposable
             var profiles = Reset();
             Array.Clear(_counts);
             var clock = new GaugeClock(_gaugeClock);
-            var highWater = _slots.HighWater;
-            for (var index = 0; index < highWater;)
+            foreach (ref readonly var slot in _slots.Held())
             {
-                var chunk = _slots.ChunkOf(index, out var offset);
-                for (; offset < chunk.Length && index < highWater; offset++, index++)
+                if (slot.Profile < profiles)
                 {
-                    ref readonly var slot = ref chunk[offset];
-                    if (slot.Owner is null || slot.Profile >= profiles)
-                    {
-                        continue;
-                    }
-
                     _counts[(slot.Profile * 3) + StateOf(slot, clock.Now(slot.Clock))]++;
                 }
             }
@@ -214,34 +206,28 @@ internal sealed class CredentialKitTelemetry : IDisposable
             Array.Clear(_hasAggregate);
             List<Measurement<double>>? perRole = null;
             var clock = new GaugeClock(_gaugeClock);
-            var highWater = _slots.HighWater;
-            for (var index = 0; index < highWater;)
+            foreach (ref readonly var slot in _slots.Held())
             {
-                var chunk = _slots.ChunkOf(index, out var offset);
-                for (; offset < chunk.Length && index < highWater; offset++, index++)
+                var owner = slot.Owner;
+                if (owner is null || slot.Profile >= profiles || !TValue.TryRead(slot, clock.Now(slot.Clock), out var value))
                 {
-                    ref readonly var slot = ref chunk[offset];
-                    var owner = slot.Owner;
-                    if (owner is null || slot.Profile >= profiles || !TValue.TryRead(slot, clock.Now(slot.Clock), out var value))
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    if (slot.PerRole)
-                    {
-                        (perRole ??= []).Add(new Measurement<double>(value,
-                            new KeyValuePair<string, object?>("credentialkit.profile", owner.ProfileName),
-                            new KeyValuePair<string, object?>("credentialkit.role_arn", owner.RoleArn)));
-                        continue;
-                    }
+                if (slot.PerRole)
+                {
+                    (perRole ??= []).Add(new Measurement<double>(value,
+                        new KeyValuePair<string, object?>("credentialkit.profile", owner.ProfileName),
+                        new KeyValuePair<string, object?>("credentialkit.role_arn", owner.RoleArn)));
+                    continue;
+                }
 
-                    var profile = slot.Profile;
-                    if (!_hasAggregate[profile]
-                        || (takeLeast ? value < _aggregates[profile] : Math.Abs(value) > Math.Abs(_aggregates[profile])))
-                    {
-                        _aggregates[profile] = value;
-                        _hasAggregate[profile] = true;
-                    }
+                var profile = slot.Profile;
+                if (!_hasAggregate[profile]
+                    || (takeLeast ? value < _aggregates[profile] : Math.Abs(value) > Math.Abs(_aggregates[profile])))
+                {
+                    _aggregates[profile] = value;
+                    _hasAggregate[profile] = true;
                 }
             }
 

@@ -71,11 +71,40 @@ internal sealed class GaugeSlots
         }
     }
 
-    /// <summary>Gets the chunk holding slot <paramref name="index"/>, for the collector's sequential scan.</summary>
-    public Slot[] ChunkOf(int index, out int offset)
+    /// <summary>The slots in use, in order, for the collector's sequential scan: <c>foreach (ref readonly var slot in table.Held())</c>.</summary>
+    public HeldSlots Held() => new(this);
+
+    /// <summary>Enumerates the slots whose owner is set, without allocating.</summary>
+    internal ref struct HeldSlots
     {
-        offset = index % ChunkSize;
-        return Volatile.Read(ref _chunks)[index / ChunkSize];
+        private readonly int _highWater;
+        private readonly Slot[][] _chunks;
+        private int _index;
+
+        public HeldSlots(GaugeSlots table)
+        {
+            // The high-water mark first: a chunk is added before the mark moves past it, so these chunks cover it.
+            _highWater = table.HighWater;
+            _chunks = Volatile.Read(ref table._chunks);
+            _index = -1;
+        }
+
+        public readonly ref readonly Slot Current => ref _chunks[_index / ChunkSize][_index % ChunkSize];
+
+        public readonly HeldSlots GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            while (++_index < _highWater)
+            {
+                if (Volatile.Read(ref _chunks[_index / ChunkSize][_index % ChunkSize].Owner) is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>One held session as the gauges see it. Instants are UTC ticks on the session's local clock.</summary>

@@ -16,20 +16,28 @@ internal sealed record TextRule(int Min, int Max, Func<Rune, bool> IsAllowed, st
     public string Allowed { get; } = $"{Min}–{Max} characters of {CharacterSet}"; // rendered once: validation of a valid value allocates nothing
 
     /// <summary>Whether <paramref name="value"/> passes <see cref="Check"/>; allocation-free, for the common valid case.</summary>
-    public bool IsValid(string value)
+    public bool IsValid(string value) => Scan(value, out var length) < 0 && length >= Min && length <= Max;
+
+    /// <summary>
+    /// Counts the characters of <paramref name="value"/> (Unicode scalar values) and finds the first one outside the set.
+    /// </summary>
+    /// <returns>The UTF-16 index of the first character outside the set (or not decodable), or -1.</returns>
+    private int Scan(string value, out int length)
     {
-        var length = 0;
+        length = 0;
+        var firstBad = -1;
         for (var i = 0; i < value.Length; length++)
         {
-            if (Rune.DecodeFromUtf16(value.AsSpan(i), out var rune, out var consumed) != System.Buffers.OperationStatus.Done || !IsAllowed(rune))
+            var status = Rune.DecodeFromUtf16(value.AsSpan(i), out var rune, out var consumed);
+            if (firstBad < 0 && (status != System.Buffers.OperationStatus.Done || !IsAllowed(rune)))
             {
-                return false;
+                firstBad = i;
             }
 
             i += consumed;
         }
 
-        return length >= Min && length <= Max;
+        return firstBad;
     }
 
     /// <summary>
@@ -42,32 +50,36 @@ internal sealed record TextRule(int Min, int Max, Func<Rune, bool> IsAllowed, st
     /// </param>
     public IEnumerable<string> Check(string value, bool showCharacter = true)
     {
-        var length = 0;
-        string? badCharacter = null;
-        for (var i = 0; i < value.Length; length++)
-        {
-            var status = Rune.DecodeFromUtf16(value.AsSpan(i), out var rune, out var consumed);
-            var valid = status == System.Buffers.OperationStatus.Done && IsAllowed(rune);
-            if (!valid && badCharacter is null)
-            {
-                var shown = status == System.Buffers.OperationStatus.Done ? ValueText.Character(rune) : $"U+{(int)value[i]:X4}";
-                badCharacter = showCharacter
-                    ? $"contains {shown} which is not allowed"
-                    : $"contains a character that is not allowed at position {length + 1}";
-            }
-
-            i += consumed;
-        }
-
+        var firstBad = Scan(value, out var length);
         if (length < Min || length > Max)
         {
             yield return length == 0 ? "is empty" : $"is {ValueText.Count(length, "character")} long";
         }
 
-        if (badCharacter is not null)
+        if (firstBad >= 0)
         {
-            yield return badCharacter;
+            yield return showCharacter
+                ? $"contains {Shown(value, firstBad)} which is not allowed"
+                : $"contains a character that is not allowed at position {PositionOf(value, firstBad)}";
         }
+    }
+
+    private static string Shown(string value, int index) =>
+        Rune.DecodeFromUtf16(value.AsSpan(index), out var rune, out _) == System.Buffers.OperationStatus.Done
+            ? ValueText.Character(rune)
+            : $"U+{(int)value[index]:X4}";
+
+    /// <summary>The 1-based position, in characters (Unicode scalar values), of the UTF-16 index <paramref name="index"/>.</summary>
+    private static int PositionOf(string value, int index)
+    {
+        var position = 1;
+        for (var i = 0; i < index; position++)
+        {
+            Rune.DecodeFromUtf16(value.AsSpan(i), out _, out var consumed);
+            i += consumed;
+        }
+
+        return position;
     }
 
     /// <summary>Whether <paramref name="c"/> is an ASCII letter, digit or underscore: the <c>\w</c> of Java and Smithy.</summary>
