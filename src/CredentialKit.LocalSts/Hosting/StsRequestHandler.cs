@@ -34,6 +34,24 @@ internal sealed class StsRequestHandler(
         LocalStsSession? issued = null;
         var outcome = LocalStsJournal.SuccessOutcome;
         var status = 200;
+        var recorded = false;
+
+        // Journaled before the response is written: a client that has its answer (and a test reading the journal right
+        // after it, through the API or the control endpoint) always finds the request there.
+        void Record()
+        {
+            if (recorded)
+            {
+                return;
+            }
+
+            recorded = true;
+            Log.RequestHandled(logger, action, caller?.Arn, status, outcome);
+            journal.Add(new LocalStsJournalEntry(
+                receivedAt, action, caller?.AccessKeyId, caller?.Arn, LocalStsJournal.Redact(parameters.All),
+                outcome, status, issued?.AccessKeyId, requestId));
+        }
+
         try
         {
             if (!HttpMethods.IsPost(context.Request.Method) && !HttpMethods.IsGet(context.Request.Method))
@@ -69,6 +87,7 @@ internal sealed class StsRequestHandler(
                         return;
                     case LocalStsFaultKind.MalformedResponse:
                         outcome = "MalformedResponse";
+                        Record();
                         await WriteAsync(context, 200, requestId, "<AssumeRoleResponse><Credentials><AccessKeyId>", ct).ConfigureAwait(false);
                         return;
                 }
@@ -95,12 +114,14 @@ internal sealed class StsRequestHandler(
 
             var result = operation.Execute(parameters, caller);
             issued = result.Issued;
+            Record();
             await WriteAsync(context, 200, requestId, StsXml.Success(action, requestId, result.Members), ct).ConfigureAwait(false);
         }
         catch (StsException ex)
         {
             (outcome, status) = (ex.Code, ex.StatusCode);
             var type = ex.StatusCode >= 500 ? "Receiver" : "Sender";
+            Record();
             await WriteAsync(context, ex.StatusCode, requestId, StsXml.Error(type, ex.Code, ex.Message, requestId), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -111,14 +132,12 @@ internal sealed class StsRequestHandler(
         {
             Log.UnexpectedError(logger, ex, action);
             (outcome, status) = (StsErrorCodes.InternalFailure, 500);
+            Record();
             await WriteAsync(context, 500, requestId, StsXml.Error("Receiver", StsErrorCodes.InternalFailure, "An internal error occurred.", requestId), CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
-            Log.RequestHandled(logger, action, caller?.Arn, status, outcome);
-            journal.Add(new LocalStsJournalEntry(
-                receivedAt, action, caller?.AccessKeyId, caller?.Arn, LocalStsJournal.Redact(parameters.All),
-                outcome, status, issued?.AccessKeyId, requestId));
+            Record(); // the paths that write no response: an aborted connection, a cancelled request
         }
     }
 
