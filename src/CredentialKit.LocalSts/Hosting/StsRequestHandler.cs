@@ -74,6 +74,9 @@ internal sealed class StsRequestHandler(
 
         try
         {
+            // Stopping: a request that arrives before Kestrel has stopped accepting gets the same 503 as the held ones, so a
+            // client's retry meets either another 503 or the closed port, never a half-stopped server.
+            serverStopping.ThrowIfCancellationRequested();
             if (!HttpMethods.IsPost(context.Request.Method) && !HttpMethods.IsGet(context.Request.Method))
             {
                 context.Response.Headers.Allow = "GET, POST";
@@ -177,8 +180,8 @@ internal sealed class StsRequestHandler(
         }
     }
 
-    // A request held by a delay or hang fault when the server stops: answer 503, which every SDK retries, and close the
-    // connection so the retry opens a new one (to a server that is back, or to a refused port: a clean connection error).
+    // A request held by a delay or hang fault when the server stops (or arriving while it stops): answer 503, which every SDK
+    // retries, and close the connection so the retry opens a new one (to a refused port: a clean connection error).
     private static Task ShuttingDownAsync(HttpContext context, string requestId)
     {
         context.Response.Headers.Connection = "close";
