@@ -11,19 +11,33 @@ public sealed class ShutdownTests
 {
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(20);
 
-    // Real clock: the requests are held by the faults, not by time. Both faults are consumed once both requests are inside them.
-    private static async Task<LocalStsServer> StartHoldingTwoRequestsAsync()
+    private sealed record Stopped(LocalStsServer Server, Exception GetCallerIdentity, Exception GetSessionToken);
+
+    // Real clock: the requests are held by the faults (a hang, a ten-minute delay), not by time. Both faults are consumed once
+    // both requests are inside them; then the server is disposed and each call's failure collected (bounded).
+    private static async Task<Stopped> StopWithTwoRequestsHeldAsync(int maxErrorRetry)
     {
         var server = await LocalStsServer.StartNewAsync(LocalStsOptions.CreateDemo());
         server.Faults.Enqueue(LocalStsFault.Hang(), "GetCallerIdentity");
         server.Faults.Enqueue(LocalStsFault.DelayThenRespond(TimeSpan.FromMinutes(10)), "GetSessionToken");
-        return server;
+        using var client = Sts.Client(server, maxErrorRetry: maxErrorRetry);
+        var hanging = client.GetCallerIdentityAsync(new GetCallerIdentityRequest());
+        var delayed = client.GetSessionTokenAsync(new GetSessionTokenRequest());
+        await WhenAsync(() => server.InFlightRequests == 2
+            && server.Faults.PendingCount("GetCallerIdentity") + server.Faults.PendingCount("GetSessionToken") == 0);
+
+        await server.DisposeAsync().AsTask().WaitAsync(Bounded);
+
+        return new Stopped(server,
+            await Assert.ThrowsAnyAsync<Exception>(() => hanging.WaitAsync(Bounded)),
+            await Assert.ThrowsAnyAsync<Exception>(() => delayed.WaitAsync(Bounded)));
     }
 
-    private static async Task WhenBothHeldAsync(LocalStsServer server)
+    // A bounded poll for a state the server reaches on its own (a request arriving), asserting the outcome, never a duration.
+    private static async Task WhenAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(Bounded);
-        while (server.InFlightRequests < 2 || server.Faults.PendingCount("GetCallerIdentity") + server.Faults.PendingCount("GetSessionToken") > 0)
+        while (!condition())
         {
             await Task.Delay(TimeSpan.FromMilliseconds(10), timeout.Token);
         }
@@ -32,50 +46,37 @@ public sealed class ShutdownTests
     [Fact]
     public async Task DisposeAsync_RequestsHeldByHangAndDelay_BothGetServiceUnavailable()
     {
-        var server = await StartHoldingTwoRequestsAsync();
-        using var client = Sts.Client(server, maxErrorRetry: 0);
-        var hanging = client.GetCallerIdentityAsync(new GetCallerIdentityRequest());
-        var delayed = client.GetSessionTokenAsync(new GetSessionTokenRequest());
-        await WhenBothHeldAsync(server);
+        var stopped = await StopWithTwoRequestsHeldAsync(maxErrorRetry: 0);
 
-        await server.DisposeAsync().AsTask().WaitAsync(Bounded);
-
-        foreach (var call in new Task[] { hanging, delayed })
+        foreach (var failure in new[] { stopped.GetCallerIdentity, stopped.GetSessionToken })
         {
-            var ex = await Assert.ThrowsAnyAsync<AmazonSecurityTokenServiceException>(() => call.WaitAsync(Bounded));
+            var ex = Assert.IsAssignableFrom<AmazonSecurityTokenServiceException>(failure);
             Assert.Equal("ServiceUnavailable", ex.ErrorCode);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
             Assert.Equal(Amazon.Runtime.ErrorType.Receiver, ex.ErrorType);
         }
 
-        var journal = server.Journal.Snapshot();
-        Assert.Equal(2, journal.Count(e => e.Outcome == "ServiceUnavailable" && e.StatusCode == 503));
+        Assert.Equal(2, stopped.Server.Journal.Snapshot().Count(e => e.Outcome == "ServiceUnavailable" && e.StatusCode == 503));
     }
 
     [Fact]
     public async Task DisposeAsync_RequestsHeldWithRetriesAllowed_TheSdkRetriesAndEndsOnTheRefusedConnection()
     {
-        var server = await StartHoldingTwoRequestsAsync();
-        using var client = Sts.Client(server, maxErrorRetry: 1);
-        var hanging = client.GetCallerIdentityAsync(new GetCallerIdentityRequest());
-        var delayed = client.GetSessionTokenAsync(new GetSessionTokenRequest());
-        await WhenBothHeldAsync(server);
-
-        await server.DisposeAsync().AsTask().WaitAsync(Bounded);
+        var stopped = await StopWithTwoRequestsHeldAsync(maxErrorRetry: 1);
 
         // The retry meets the closed port (a connection error) or, when it was quicker than the unbinding, a second 503.
-        foreach (var (call, action) in new[] { ((Task)hanging, "GetCallerIdentity"), (delayed, "GetSessionToken") })
+        foreach (var (ex, action) in new[] { (stopped.GetCallerIdentity, "GetCallerIdentity"), (stopped.GetSessionToken, "GetSessionToken") })
         {
-            var ex = await Assert.ThrowsAnyAsync<Exception>(() => call.WaitAsync(Bounded));
+            var attempts = stopped.Server.Journal.Snapshot().Count(e => e.Operation == action);
             if (ex is AmazonSecurityTokenServiceException sts)
             {
                 Assert.Equal("ServiceUnavailable", sts.ErrorCode);
-                Assert.Equal(2, server.Journal.Snapshot().Count(e => e.Operation == action && e.StatusCode == 503));
+                Assert.Equal(2, attempts);
             }
             else
             {
                 Assert.Contains(ex.GetBaseException().GetType().Name, new[] { "SocketException", "HttpRequestException", "IOException" });
-                Assert.Equal(1, server.Journal.Snapshot().Count(e => e.Operation == action));
+                Assert.Equal(1, attempts);
             }
         }
     }
@@ -86,13 +87,7 @@ public sealed class ShutdownTests
         var server = await LocalStsServer.StartNewAsync(LocalStsOptions.CreateDemo());
         server.Faults.Enqueue(LocalStsFault.Hang());
         var call = RawSts.PostAsync(server, RawSts.GetCallerIdentityQuery, LocalStsDemo.AccessKeyId, LocalStsDemo.SecretAccessKey);
-        using (var timeout = new CancellationTokenSource(Bounded))
-        {
-            while (server.Faults.PendingCount() > 0)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(10), timeout.Token);
-            }
-        }
+        await WhenAsync(() => server.Faults.PendingCount() == 0 && server.InFlightRequests == 1);
 
         await server.DisposeAsync().AsTask().WaitAsync(Bounded);
         using var response = await call.WaitAsync(Bounded);
