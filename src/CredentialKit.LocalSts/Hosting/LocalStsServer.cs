@@ -196,7 +196,9 @@ public sealed class LocalStsServer : IAsyncDisposable
         _time.Offset = TimeSpan.Zero;
     }
 
-    /// <summary>Stops listening, cancels pending delayed or hanging requests, and releases Kestrel.</summary>
+    /// <summary>Stops the server and releases Kestrel, draining as a server does on SIGTERM: requests being handled finish;
+    /// requests held by a delay or hang fault, and any arriving meanwhile, are answered 503 <c>ServiceUnavailable</c> with
+    /// <c>Connection: close</c> (every SDK retries it); no request is left without an answer.</summary>
     /// <returns>A task that completes when the server has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
