@@ -34,8 +34,7 @@ internal static class LocalStsDefaults
     public static readonly TimeSpan PresignedRequestValidity = TimeSpan.FromMinutes(15);
 
     /// <summary>How many dropped sessions are remembered so their credentials keep getting <c>ExpiredToken</c> even when their
-    /// token cannot tell (a session ended early, or dropped under a clock that was then set back): a few megabytes at most,
-    /// several hours of the busiest test run.</summary>
+    /// token cannot tell (a session ended early, or dropped under a clock that was then set back): about 10 MB at most.</summary>
     public const int EndedSessionCapacity = 100_000;
 
     /// <summary>How often (server clock) expired sessions are dropped from the session store.</summary>

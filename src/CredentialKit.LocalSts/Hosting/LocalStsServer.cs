@@ -21,7 +21,7 @@ namespace CredentialKit.LocalSts;
 /// <c>new AmazonSecurityTokenServiceConfig { ServiceURL = server.Endpoint.ToString(), AuthenticationRegion = "us-east-1" }</c>.
 /// </summary>
 /// <remarks>
-/// Issue times, expirations, <c>ExpiredToken</c> checks, TOTP, rate limiting and delay faults all use the <see cref="TimeProvider"/>
+/// Issue times, expirations, <c>ExpiredToken</c> checks, the <c>Date</c> header, TOTP, rate limiting and delay faults all use the <see cref="TimeProvider"/>
 /// given to the constructor (plus <see cref="ClockOffset"/>), so a test can share one manual clock with the client library. Such a
 /// test sets <see cref="LocalStsOptions.MaxRequestSkew"/> to <see langword="null"/>: the SDK signs with the machine's clock.
 /// Packed size is an estimate: <c>ceil(100 × (policy + policy ARN + tag key/value characters) / PackedPolicyBudget)</c>.

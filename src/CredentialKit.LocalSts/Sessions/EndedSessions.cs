@@ -9,7 +9,7 @@ namespace CredentialKit.LocalSts.Sessions;
 /// ended early (<c>sessions/{id}/expire</c>, <see cref="LocalStsServer.ExpireSession"/>) nor one dropped while the server
 /// clock ran ahead and was then set back: its token still claims validity. This list answers for those, so the credentials keep
 /// getting <c>ExpiredToken</c> (the code that makes every SDK refresh) rather than <c>InvalidClientTokenId</c>. An entry is an
-/// access key id only, so even a full list stays a few megabytes; past the cap the oldest entries go first.
+/// access key id only (about 100 bytes), so even a full list stays near 10 MB; past the cap the oldest entries go first.
 /// </remarks>
 internal sealed class EndedSessions(int capacity)
 {
