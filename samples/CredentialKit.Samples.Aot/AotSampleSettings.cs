@@ -62,7 +62,7 @@ internal sealed class AotSampleSettings
 
         if (!values.TryGetValue("--sts-endpoint", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var endpoint))
         {
-            problem = "--sts-endpoint must be an absolute URL, such as http://127.0.0.1:4566/.";
+            problem = "--sts-endpoint must be an absolute URL, such as http://127.0.0.1:4787/.";
             return false;
         }
 

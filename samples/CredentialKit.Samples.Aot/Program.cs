@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 // CredentialKit in a Native AOT binary: a two-hop role chain (hub → reports, with an external id) configured in code,
 // an AWS SDK client registered with AddAWSService<T>(profile), and the caller identity it signs as.
-// Run against LocalSts: `dotnet run --project src/CredentialKit.LocalSts -- --port 4566`, then
-// `CredentialKit.Samples.Aot --sts-endpoint http://127.0.0.1:4566/`.
+// Run against LocalSts: `dotnet run --project src/CredentialKit.LocalSts.Tool` (port 4787), then
+// `CredentialKit.Samples.Aot --sts-endpoint http://127.0.0.1:4787/`.
 if (!AotSampleSettings.TryParse(args, out var settings, out var problem))
 {
     Console.Error.WriteLine(problem);

@@ -9,7 +9,7 @@ internal sealed record CommandLine(
     public const string Usage = """
         Usage: localsts [--port N] [--listen ADDRESS] [--config world.json] [--allow-remote-control] [--no-control-api]
 
-          --port N                 TCP port (default 4566; 0 picks a free port)
+          --port N                 TCP port (default 4787; 0 picks a free port)
           --listen ADDRESS         IP address to listen on (default 127.0.0.1)
           --config FILE            the world file: accounts, users, roles, OIDC/SAML providers, MFA devices
                                    (default: the built-in demo world; see world.example.jsonc in the package)

@@ -40,7 +40,10 @@ using var loggerFactory = LoggerFactory.Create(b => b
     .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
     .AddSimpleConsole(o => o.SingleLine = true)
     .SetMinimumLevel(LogLevel.Information)
-    .AddFilter("Microsoft", LogLevel.Warning));
+    .AddFilter("Microsoft", LogLevel.Warning)
+
+    // The host logs a failed start (a port in use) with its stack trace before the exception reaches the one clear line below.
+    .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None));
 
 // Registered before start so a SIGTERM during start-up is not lost; Cancel keeps the runtime from killing the process
 // before the server has stopped.

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace CredentialKit.LocalSts.Tool;
 
 /// <summary>What <c>localsts</c> prints once it listens: the identities of the world, then one ready line last.</summary>
@@ -31,6 +33,11 @@ internal static class ReadyBanner
         if (options.EnableControlApi)
         {
             output.WriteLine($"Control API: {server.Endpoint}_localsts/ (health, faults, outage, rate-limit, clock, sessions, journal, reset, tokens)");
+        }
+
+        if (IPAddress.Parse(options.ListenAddress) is var listen && (listen.Equals(IPAddress.Any) || listen.Equals(IPAddress.IPv6Any)))
+        {
+            output.WriteLine($"Listening on all addresses ({options.ListenAddress}) on port {server.Endpoint.Port}: other machines and containers use this machine's address.");
         }
 
         var keys = options.Accounts.SelectMany(a => a.Users).FirstOrDefault() is { } first

@@ -6,7 +6,6 @@ internal static class LocalStsDefaults
     public const string ApiVersion = "2011-06-15";
     public const string XmlNamespace = "https://sts.amazonaws.com/doc/2011-06-15/";
     public const string SamlAudience = "https://signin.aws.amazon.com/saml";
-    public const int ProgramPort = 4566;
     public const int PackedPolicyBudget = 2048;
     public const string ListenAddress = "127.0.0.1";
 
@@ -25,13 +24,18 @@ internal static class LocalStsDefaults
     /// <summary>"up to 10 managed policy ARNs" (API reference; the model has no maximum).</summary>
     public const int MaxPolicyArns = 10;
 
-    /// <summary>The longest <c>X-Amz-Expires</c> SigV4 query authentication allows: seven days.</summary>
-    public const int MaxPresignedExpiresSeconds = 604_800;
 
     public static readonly TimeSpan RoleDefaultDuration = TimeSpan.FromHours(1);
     public static readonly TimeSpan SessionTokenDefaultDuration = TimeSpan.FromHours(12);
     public static readonly TimeSpan RoleChainingLimit = TimeSpan.FromHours(1);
     public static readonly TimeSpan DefaultMaxRequestSkew = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long after its <c>X-Amz-Date</c> STS accepts a presigned request, whatever <c>X-Amz-Expires</c> says.</summary>
+    public static readonly TimeSpan PresignedRequestValidity = TimeSpan.FromMinutes(15);
+
+    /// <summary>How many dropped sessions are remembered so their credentials keep getting <c>ExpiredToken</c> even when their
+    /// token cannot tell (a session ended early, or dropped under a clock that was then set back): about 10 MB at most.</summary>
+    public const int EndedSessionCapacity = 100_000;
 
     /// <summary>How often (server clock) expired sessions are dropped from the session store.</summary>
     public static readonly TimeSpan SessionPruneInterval = TimeSpan.FromMinutes(1);

@@ -63,6 +63,13 @@ public sealed class LocalStsOptions
     /// <value>Default <see langword="false"/>.</value>
     public bool RetainExpiredSessions { get; set; }
 
+    /// <summary>Whether an <c>AccessDenied</c> that is an authorization failure (<c>User: … is not authorized to perform: … on
+    /// resource: …</c>) carries an encoded authorization message, as other AWS services' denials do:
+    /// <c>… on resource: ARN. Encoded authorization failure message: …</c>. <c>DecodeAuthorizationMessage</c> decodes it. STS
+    /// itself does not append one, so this is off unless a test exercises decoding.</summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool EncodeAuthorizationMessages { get; set; }
+
     /// <summary>How many requests the journal keeps; older entries are dropped first (a ring), so a long run stays flat.</summary>
     /// <value>Default 10,000; allowed 1 – 10,000,000.</value>
     public int JournalCapacity { get; set; } = LocalStsDefaults.JournalCapacity;

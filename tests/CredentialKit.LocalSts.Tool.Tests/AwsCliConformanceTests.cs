@@ -220,26 +220,8 @@ public sealed partial class AwsCliConformanceTests(ConformanceFixture fixture) :
     [Fact]
     public async Task PresignedGetCallerIdentity_BotocoreWithClusterHeader_ProvesTheIdentity()
     {
-        // What `aws eks get-token` and aws-iam-authenticator do: presign GetCallerIdentity with x-k8s-aws-id signed in.
-        // Debian's awscli v2 vendors botocore; importing awscli first makes it importable as botocore.
-        const string presign = """
-            import sys
-            try:
-                import botocore.session
-            except ImportError:
-                import awscli
-                import botocore.session
-            session = botocore.session.get_session()
-            client = session.create_client('sts', region_name='us-east-1', endpoint_url=sys.argv[1])
-            def add_cluster_id(request, **kwargs):
-                request.headers['x-k8s-aws-id'] = 'my-cluster'
-            client.meta.events.register('before-sign.sts.GetCallerIdentity', add_cluster_id)
-            print(client.generate_presigned_url('get_caller_identity', Params={}, ExpiresIn=60, HttpMethod='GET'))
-            """;
         var hub = await AssumeHubAsync("conf-eks");
-        var presigned = await AwsCli.PythonAsync(hub, presign, fixture.Tool.Endpoint.ToString());
-        Assert.True(presigned.ExitCode == 0, presigned.ToString());
-        var url = new Uri(presigned.StandardOutput.Trim());
+        var url = await PresignAsync(hub, expiresIn: 60);
 
         using var valid = await ControlApi.GetAsync(url, new Dictionary<string, string> { ["x-k8s-aws-id"] = "my-cluster" });
         using var wrongCluster = await ControlApi.GetAsync(url, new Dictionary<string, string> { ["x-k8s-aws-id"] = "other-cluster" });

@@ -41,8 +41,53 @@ public sealed class ProcessBehaviourTests
         var result = await LocalStsProcess.RunToExitAsync("--port", port);
 
         Assert.Equal(3, result.ExitCode);
-        Assert.Contains($"localsts: cannot listen on 127.0.0.1:{port}: the address is already in use.", result.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", result.StandardError, StringComparison.Ordinal);
+        Assert.Equal(
+            $"localsts: cannot listen on 127.0.0.1:{port}: the address is already in use. Stop the other process or pick another --port.",
+            result.StandardError.Trim());
+        Assert.DoesNotContain("Exception", result.StandardError, StringComparison.Ordinal);
+    }
+
+    // The default port is held here (or by someone else: either way it is in use), so the tool reports the port it tried
+    // without leaving a server on a fixed port that parallel runs would fight over.
+    [Theory]
+    [InlineData(null, 4787)]
+    [InlineData("4566", 4566)]
+    public async Task Start_DefaultOrExplicitPort_ListensOnThatPort(string? explicitPort, int expectedPort)
+    {
+        using var occupied = TryOccupy(expectedPort);
+
+        var result = await LocalStsProcess.RunToExitAsync(explicitPort is null ? [] : ["--port", explicitPort]);
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.StartsWith($"localsts: cannot listen on 127.0.0.1:{expectedPort}: the address is already in use.", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_ListenOnAllAddresses_AnnouncesALoopbackEndpointThatWorks()
+    {
+        await using var tool = await LocalStsProcess.StartAsync("--port", "0", "--listen", "0.0.0.0");
+
+        var outcome = await new AwsCli(tool.Endpoint).StsAsync(World.DemoUser, "get-caller-identity");
+
+        Assert.Equal("127.0.0.1", tool.Endpoint.Host);
+        Assert.Contains("Listening on all addresses (0.0.0.0)", tool.StandardOutput, StringComparison.Ordinal);
+        Assert.True(outcome.ExitCode == 0, outcome.Raw);
+        Assert.Equal(World.UserArn, outcome.Json!.Value.GetProperty("Arn").GetString());
+    }
+
+    private static TcpListener? TryOccupy(int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        try
+        {
+            listener.Start();
+            return listener;
+        }
+        catch (SocketException)
+        {
+            listener.Dispose();
+            return null; // already in use by another process: just as good
+        }
     }
 
     [Theory]

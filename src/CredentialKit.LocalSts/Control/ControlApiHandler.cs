@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using CredentialKit.LocalSts.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace CredentialKit.LocalSts.Control;
@@ -9,9 +10,11 @@ namespace CredentialKit.LocalSts.Control;
 /// Loopback clients only, unless <see cref="LocalStsOptions.AllowRemoteControlApi"/>. Requests here are not STS requests and
 /// are not journaled.
 /// </summary>
-internal sealed class ControlApiHandler(LocalStsServer server)
+internal sealed class ControlApiHandler(LocalStsServer server) : ILocalStsRoute
 {
     public static bool IsControlPath(PathString path) => path.StartsWithSegments(LocalStsDefaults.ControlPathPrefix, StringComparison.Ordinal);
+
+    public bool Matches(HttpContext context) => server.Options.EnableControlApi && IsControlPath(context.Request.Path);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -28,7 +31,7 @@ internal sealed class ControlApiHandler(LocalStsServer server)
             switch (path, method)
             {
                 case ("/health", "GET"):
-                    await WriteAsync(context, 200, new { status = "ready", endpoint = server.Endpoint.ToString() }).ConfigureAwait(false);
+                    await WriteAsync(context, 200, new { status = "ready", endpoint = server.Endpoint.ToString(), inFlight = server.InFlightRequests }).ConfigureAwait(false);
                     break;
                 case ("/journal", "GET"):
                     var operation = context.Request.Query["operation"].ToString();

@@ -56,7 +56,8 @@ public sealed record LocalStsFault
     }
 
     /// <summary>Waits <paramref name="delay"/> on the server's clock (<c>Task.Delay(delay, timeProvider, ct)</c>), then answers normally.
-    /// With a manual clock the request stays pending until the test advances it.</summary>
+    /// With a manual clock the request stays pending until the test advances it; disposing the server ends the wait with 503
+    /// <c>ServiceUnavailable</c>.</summary>
     /// <param name="delay">The wait.</param>
     /// <returns>The fault.</returns>
     public static LocalStsFault DelayThenRespond(TimeSpan delay)
@@ -65,7 +66,8 @@ public sealed record LocalStsFault
         return new LocalStsFault(LocalStsFaultKind.Delay) { Delay = delay };
     }
 
-    /// <summary>Never answers until the client gives up (request aborted) or the server is disposed.</summary>
+    /// <summary>Never answers until the client gives up (request aborted) or the server is disposed (then 503
+    /// <c>ServiceUnavailable</c>, which clients retry).</summary>
     /// <returns>The fault.</returns>
     public static LocalStsFault Hang() => new(LocalStsFaultKind.Hang);
 

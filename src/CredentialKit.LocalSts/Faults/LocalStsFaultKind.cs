@@ -9,7 +9,7 @@ public enum LocalStsFaultKind
     /// <summary>Wait (on the server's <see cref="TimeProvider"/>), then process the request normally.</summary>
     Delay,
 
-    /// <summary>Never answer; wait until the client aborts the request or the server stops.</summary>
+    /// <summary>Never answer; wait until the client aborts the request or the server stops (then 503 <c>ServiceUnavailable</c>).</summary>
     Hang,
 
     /// <summary>Abort the connection without a response (<c>HttpContext.Abort()</c>).</summary>

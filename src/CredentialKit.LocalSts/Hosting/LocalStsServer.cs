@@ -21,7 +21,7 @@ namespace CredentialKit.LocalSts;
 /// <c>new AmazonSecurityTokenServiceConfig { ServiceURL = server.Endpoint.ToString(), AuthenticationRegion = "us-east-1" }</c>.
 /// </summary>
 /// <remarks>
-/// Issue times, expirations, <c>ExpiredToken</c> checks, TOTP, rate limiting and delay faults all use the <see cref="TimeProvider"/>
+/// Issue times, expirations, <c>ExpiredToken</c> checks, the <c>Date</c> header, TOTP, rate limiting and delay faults all use the <see cref="TimeProvider"/>
 /// given to the constructor (plus <see cref="ClockOffset"/>), so a test can share one manual clock with the client library. Such a
 /// test sets <see cref="LocalStsOptions.MaxRequestSkew"/> to <see langword="null"/>: the SDK signs with the machine's clock.
 /// Packed size is an estimate: <c>ceil(100 × (policy + policy ARN + tag key/value characters) / PackedPolicyBudget)</c>.
@@ -34,6 +34,7 @@ public sealed class LocalStsServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly StsState _state;
     private WebApplication? _app;
+    private StsRequestHandler? _handler;
     private Uri? _endpoint;
     private int _disposed;
 
@@ -77,7 +78,8 @@ public sealed class LocalStsServer : IAsyncDisposable
     /// <summary>The server's current time: its clock plus <see cref="ClockOffset"/>.</summary>
     public DateTimeOffset Now => _time.GetUtcNow();
 
-    /// <summary>The base URL, for example <c>http://127.0.0.1:54321/</c>.</summary>
+    /// <summary>The base URL clients should use, for example <c>http://127.0.0.1:54321/</c>. When the server listens on every
+    /// address (<c>0.0.0.0</c> or <c>::</c>) this names the loopback address of that family, which always reaches it.</summary>
     /// <exception cref="InvalidOperationException">The server has not been started.</exception>
     public Uri Endpoint => _endpoint ?? throw new InvalidOperationException("The LocalSts server has not been started.");
 
@@ -140,21 +142,25 @@ public sealed class LocalStsServer : IAsyncDisposable
             new GetSessionTokenOperation(_state),
             new GetFederationTokenOperation(_state),
             new GetCallerIdentityOperation(),
+            new GetAccessKeyInfoOperation(_state),
+            new DecodeAuthorizationMessageOperation(_state),
         }.ToDictionary(o => o.Name, StringComparer.Ordinal);
         var logger = _loggerFactory.CreateLogger("CredentialKit.LocalSts");
         var handler = new StsRequestHandler(
             _state, new SigV4Verifier(_state.Identities, _sessions, Options, _time), operations, Faults, Journal, logger, _stopping.Token);
-        var control = new ControlApiHandler(this);
-        app.Run(context => Options.EnableControlApi && ControlApiHandler.IsControlPath(context.Request.Path)
-            ? control.HandleAsync(context)
-            : handler.HandleAsync(context));
+        _handler = handler;
+        var router = new RequestRouter(_time, [new ControlApiHandler(this)], handler.HandleAsync);
+        app.Run(router.HandleAsync);
 
         _app = app;
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _endpoint = new Uri(address.EndsWith('/') ? address : address + "/");
+        _endpoint = ConnectableEndpoint.From(address);
         Log.Started(logger, _endpoint);
     }
+
+    /// <summary>How many STS requests are being handled right now (including those held by a delay or hang fault).</summary>
+    internal int InFlightRequests => _handler?.InFlight ?? 0;
 
     /// <summary>The session issued with <paramref name="accessKeyId"/>, or <see langword="null"/>.</summary>
     /// <param name="accessKeyId">A temporary access key id returned by the emulator.</param>
@@ -190,7 +196,9 @@ public sealed class LocalStsServer : IAsyncDisposable
         _time.Offset = TimeSpan.Zero;
     }
 
-    /// <summary>Stops listening, cancels pending delayed or hanging requests, and releases Kestrel.</summary>
+    /// <summary>Stops the server and releases Kestrel, draining as a server does on SIGTERM: requests being handled finish;
+    /// requests held by a delay or hang fault, and any arriving meanwhile, are answered 503 <c>ServiceUnavailable</c> with
+    /// <c>Connection: close</c> (every SDK retries it); no request is left without an answer.</summary>
     /// <returns>A task that completes when the server has stopped.</returns>
     public async ValueTask DisposeAsync()
     {

@@ -13,12 +13,32 @@ internal sealed class StsRequestHandler(
     StsState state, SigV4Verifier verifier, IReadOnlyDictionary<string, IStsOperation> operations,
     LocalStsFaults faults, LocalStsJournal journal, ILogger logger, CancellationToken serverStopping)
 {
+    private int _inFlight;
+
+    /// <summary>How many STS requests are being handled right now (read by the control API's health route).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     public async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await HandleCoreAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
     {
         var requestId = Guid.NewGuid().ToString();
         var receivedAt = state.Time.GetUtcNow();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, serverStopping);
-        var ct = cts.Token;
+        // Reads and writes end only when the client goes away: a server that stops lets in-flight requests finish (Kestrel's
+        // graceful stop). Only the waits of delay and hang faults also end when the server stops (see ShuttingDown).
+        var ct = context.RequestAborted;
+        using var faultWait = CancellationTokenSource.CreateLinkedTokenSource(ct, serverStopping);
 
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/";
         var q = raw.IndexOf('?', StringComparison.Ordinal);
@@ -54,6 +74,9 @@ internal sealed class StsRequestHandler(
 
         try
         {
+            // Stopping: a request that arrives before Kestrel has stopped accepting gets the same 503 as the held ones, so a
+            // client's retry meets either another 503 or the closed port, never a half-stopped server.
+            serverStopping.ThrowIfCancellationRequested();
             if (!HttpMethods.IsPost(context.Request.Method) && !HttpMethods.IsGet(context.Request.Method))
             {
                 context.Response.Headers.Allow = "GET, POST";
@@ -76,10 +99,10 @@ internal sealed class StsRequestHandler(
                     case LocalStsFaultKind.Error:
                         throw new StsException(fault.Code!, fault.Message!, fault.StatusCode);
                     case LocalStsFaultKind.Delay:
-                        await Task.Delay(fault.Delay, state.Time, ct).ConfigureAwait(false);
+                        await Task.Delay(fault.Delay, state.Time, faultWait.Token).ConfigureAwait(false);
                         break;
                     case LocalStsFaultKind.Hang:
-                        await Task.Delay(Timeout.InfiniteTimeSpan, state.Time, ct).ConfigureAwait(false);
+                        await Task.Delay(Timeout.InfiniteTimeSpan, state.Time, faultWait.Token).ConfigureAwait(false);
                         break;
                     case LocalStsFaultKind.AbortConnection:
                         (outcome, status) = ("ConnectionAborted", 0);
@@ -122,7 +145,16 @@ internal sealed class StsRequestHandler(
             (outcome, status) = (ex.Code, ex.StatusCode);
             var type = ex.StatusCode >= 500 ? "Receiver" : "Sender";
             Record();
-            await WriteAsync(context, ex.StatusCode, requestId, StsXml.Error(type, ex.Code, ex.Message, requestId), ct).ConfigureAwait(false);
+            var message = ex.Denial is { } denial && state.Options.EncodeAuthorizationMessages
+                ? state.AuthorizationMessages.AppendEncoded(denial)
+                : ex.Message;
+            await WriteAsync(context, ex.StatusCode, requestId, StsXml.Error(type, ex.Code, message, requestId), ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (serverStopping.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            (outcome, status) = (StsErrorCodes.ServiceUnavailable, 503);
+            Record();
+            await ShuttingDownAsync(context, requestId).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -138,7 +170,23 @@ internal sealed class StsRequestHandler(
         finally
         {
             Record(); // the paths that write no response: an aborted connection, a cancelled request
+
+            // Never let a request end without an answer: Kestrel would send an empty 200, which a client takes for a success
+            // it cannot parse (botocore fails on it without retrying). A reset connection is a failure every client retries.
+            if (!context.Response.HasStarted)
+            {
+                context.Abort();
+            }
         }
+    }
+
+    // A request held by a delay or hang fault when the server stops (or arriving while it stops): answer 503, which every SDK
+    // retries, and close the connection so the retry opens a new one (to a refused port: a clean connection error).
+    private static Task ShuttingDownAsync(HttpContext context, string requestId)
+    {
+        context.Response.Headers.Connection = "close";
+        return WriteAsync(context, 503, requestId,
+            StsXml.Error("Receiver", StsErrorCodes.ServiceUnavailable, StsErrorCodes.ShuttingDownMessage, requestId), context.RequestAborted);
     }
 
     // Throttling is per account: the caller's, or for unsigned federation calls the role's account.

@@ -48,7 +48,7 @@ internal sealed class AssumeRoleOperation(StsState state) : IStsOperation
         CommonParameters.CheckPolicyJson(policy);
         SessionTagRules.CheckRequestRules(tags, transitiveKeys);
 
-        var denied = StsException.AccessDenied($"User: {caller.Arn} is not authorized to perform: sts:AssumeRole on resource: {roleArn}");
+        var denied = StsException.NotAuthorized(new AuthorizationDenial(caller.UserId, caller.Arn, "sts:AssumeRole", roleArn!));
         if (state.Identities.FindRole(roleArn!) is not var (account, role)
             || caller.Session?.Kind == LocalStsSessionKind.FederatedUser
             || !TrustEvaluator.Trusts(role, caller))
@@ -72,7 +72,7 @@ internal sealed class AssumeRoleOperation(StsState state) : IStsOperation
         // taken with assumed roles"); AWS refuses the request as a source-identity permission failure.
         if (caller.Session?.SourceIdentity is { } inherited && sourceIdentity is not null && !string.Equals(inherited, sourceIdentity, StringComparison.Ordinal))
         {
-            throw StsException.AccessDenied($"User: {caller.Arn} is not authorized to perform: sts:SetSourceIdentity on resource: {roleArn}");
+            throw StsException.NotAuthorized(new AuthorizationDenial(caller.UserId, caller.Arn, "sts:SetSourceIdentity", roleArn!));
         }
 
         var lifetime = CommonParameters.RoleDuration(duration, role, chaining: caller.IsRoleSession);

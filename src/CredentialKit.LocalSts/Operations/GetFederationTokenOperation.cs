@@ -33,7 +33,7 @@ internal sealed class GetFederationTokenOperation(StsState state) : IStsOperatio
         var arn = $"arn:aws:sts::{caller.AccountId}:federated-user/{name}";
         var userId = $"{caller.AccountId}:{name}";
         var lifetime = TimeSpan.FromSeconds(duration ?? (int)LocalStsDefaults.SessionTokenDefaultDuration.TotalSeconds);
-        var session = SessionIssuer.Issue(state, lifetime, x => new LocalStsSession
+        var session = SessionIssuer.Issue(state, caller.AccountId, lifetime, x => new LocalStsSession
         {
             AccessKeyId = x.Ak,
             SecretAccessKey = SessionStore.NewSecret(),

@@ -27,7 +27,7 @@ internal sealed class GetSessionTokenOperation(StsState state) : IStsOperation
 
         var mfa = MfaVerifier.Verify(state, [user], serial, tokenCode);
         var lifetime = TimeSpan.FromSeconds(duration ?? (int)LocalStsDefaults.SessionTokenDefaultDuration.TotalSeconds);
-        var session = SessionIssuer.Issue(state, lifetime, x => new LocalStsSession
+        var session = SessionIssuer.Issue(state, caller.AccountId, lifetime, x => new LocalStsSession
         {
             AccessKeyId = x.Ak,
             SecretAccessKey = SessionStore.NewSecret(),

@@ -16,6 +16,7 @@ internal sealed partial class ParameterValidator
     public const string ExternalIdPatternText = @"[\w+=,.@:\/-]*";
     public const string SerialPatternText = @"[\w+=/:,.@-]*";
     public const string TokenCodePatternText = @"[\d]*";
+    public const string AccessKeyIdPatternText = @"[\w]*";
     public const string TagKeyPatternText = @"[\p{L}\p{Z}\p{N}_.:/=+\-@]+";
     public const string TagValuePatternText = @"[\p{L}\p{Z}\p{N}_.:/=+\-@]*";
     public const string ArnPatternText = @"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+";
@@ -36,6 +37,9 @@ internal sealed partial class ParameterValidator
 
     [GeneratedRegex(@"^[0-9]*$")]
     public static partial Regex TokenCodePattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_]*$")]
+    public static partial Regex AccessKeyIdPattern();
 
     [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$")]
     public static partial Regex TagKeyPattern();

@@ -18,7 +18,7 @@ internal static class RoleSessionFactory
         var roleArn = r.Account.RoleArn(r.Role.RoleName);
         var arn = RoleArns.AssumedRoleArn(r.Account.AccountId, r.Role.RoleName, r.SessionName);
         var userId = $"{IdentityStore.RoleId(r.Account.AccountId, r.Role.RoleName)}:{r.SessionName}";
-        var session = SessionIssuer.Issue(state, r.Duration, x => new LocalStsSession
+        var session = SessionIssuer.Issue(state, r.Account.AccountId, r.Duration, x => new LocalStsSession
         {
             AccessKeyId = x.Ak,
             SecretAccessKey = SessionStore.NewSecret(),

@@ -24,6 +24,7 @@ internal static class StsErrorCodes
     public const string MalformedPolicyDocument = "MalformedPolicyDocument";
     public const string RequestEntityTooLarge = "RequestEntityTooLarge";
     public const string MethodNotAllowed = "MethodNotAllowed";
+    public const string InvalidAuthorizationMessage = "InvalidAuthorizationMessageException";
 
     public const string ChainingLimitMessage = "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.";
     public const string MaxSessionDurationMessage = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.";
@@ -37,6 +38,9 @@ internal static class StsErrorCodes
     public const string RateExceededMessage = "Rate exceeded";
     public const string InvalidMfaCodeMessage = "MultiFactorAuthentication failed with invalid MFA one time pass code.";
     public const string MalformedPolicyMessage = "The policy is not in the valid JSON format.";
+    public const string InvalidAuthorizationMessageMessage = "The encoded authorization message is invalid: it was not issued by this endpoint, or it was changed.";
+    public const string UnknownAccessKeyMessage = "The access key id is neither a key of this endpoint's world nor in AWS's access key id format, so its account cannot be told.";
+    public const string ShuttingDownMessage = "The request has failed due to a temporary failure of the server: LocalSts is shutting down.";
     public const string PresignedExpiredMessage = "Request has expired.";
     public const string ReservedTagKeyMessage = "Tag keys that begin with the reserved prefix 'aws:' cannot be set.";
     public const string SourceIdentityPrefixMessage = "SourceIdentity cannot begin with the reserved prefix 'aws:'.";

@@ -11,5 +11,11 @@ internal sealed class StsException(string code, string message, int statusCode =
 
     public static StsException InvalidParameter(string message) => new(StsErrorCodes.InvalidParameterValue, message);
 
+    /// <summary>What the failure was about, when it is an authorization failure an encoded message can describe.</summary>
+    public AuthorizationDenial? Denial { get; private init; }
+
     public static StsException AccessDenied(string message) => new(StsErrorCodes.AccessDenied, message, 403);
+
+    public static StsException NotAuthorized(AuthorizationDenial denial) =>
+        new(StsErrorCodes.AccessDenied, denial.Message, 403) { Denial = denial };
 }

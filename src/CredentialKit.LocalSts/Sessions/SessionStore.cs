@@ -12,17 +12,18 @@ namespace CredentialKit.LocalSts.Sessions;
 /// <remarks>
 /// A dropped session must still answer <c>ExpiredToken</c>, not <c>InvalidClientTokenId</c>, as AWS does for a token however old.
 /// So a session token is self-describing, like a real one: it carries its expiration, bound to its access key id by an HMAC
-/// under a key only this server knows (<see cref="TryReadExpiration"/>).
+/// under a key only this server knows (<see cref="TryReadExpiration"/>); and the ids of dropped sessions are remembered (bounded,
+/// <see cref="EndedSessions"/>) for the sessions whose token alone cannot tell (<see cref="HasEnded"/>).
 /// </remarks>
 internal sealed class SessionStore(TimeProvider time, bool retainExpired = false)
 {
-    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private const string TokenPrefix = "IQoJb3JpZ2luX2VjE";
     private const int RandomBytes = 64;
     private const int MacBytes = 16;
     private readonly ConcurrentDictionary<string, LocalStsSession> _sessions = new(StringComparer.Ordinal);
     private readonly byte[] _tokenKey = RandomNumberGenerator.GetBytes(32);
     private readonly object _pruneGate = new();
+    private readonly EndedSessions _ended = new(LocalStsDefaults.EndedSessionCapacity);
     private DateTimeOffset _nextPruneAt = DateTimeOffset.MinValue;
 
     public LocalStsSession? Find(string accessKeyId) => _sessions.TryGetValue(accessKeyId, out var s) ? s : null;
@@ -48,9 +49,19 @@ internal sealed class SessionStore(TimeProvider time, bool retainExpired = false
         return _sessions.TryUpdate(session.AccessKeyId, session, current);
     }
 
-    public void Clear() => _sessions.Clear();
+    /// <summary>Forgets every session, held or dropped (a fresh start).</summary>
+    public void Clear()
+    {
+        _sessions.Clear();
+        _ended.Clear();
+    }
 
-    /// <summary>Drops every session that has expired at the server's current time.</summary>
+    /// <summary>Whether <paramref name="sessionToken"/> is a token this server minted for <paramref name="accessKeyId"/> whose session
+    /// has ended: its own expiration has passed, or the store dropped the session after it expired.</summary>
+    public bool HasEnded(string accessKeyId, string? sessionToken) =>
+        TryReadExpiration(accessKeyId, sessionToken) is { } expiration && (expiration <= time.GetUtcNow() || _ended.Contains(accessKeyId));
+
+    /// <summary>Drops every session that has expired at the server's current time, remembering its access key id.</summary>
     public int PruneExpired()
     {
         var now = time.GetUtcNow();
@@ -59,6 +70,7 @@ internal sealed class SessionStore(TimeProvider time, bool retainExpired = false
         {
             if (session.IsExpiredAt(now) && _sessions.TryRemove(new KeyValuePair<string, LocalStsSession>(key, session)))
             {
+                _ended.Add(key);
                 removed++;
             }
         }
@@ -66,7 +78,8 @@ internal sealed class SessionStore(TimeProvider time, bool retainExpired = false
         return removed;
     }
 
-    public static string NewAccessKeyId() => "ASIA" + RandomString(16);
+    /// <summary>A new temporary access key id that carries <paramref name="accountId"/> as AWS's do (GetAccessKeyInfo reads it).</summary>
+    public static string NewAccessKeyId(string accountId) => AccessKeyIdFormat.NewTemporary(accountId);
 
     public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(30));
 
@@ -131,18 +144,5 @@ internal sealed class SessionStore(TimeProvider time, bool retainExpired = false
         key.CopyTo(input, 0);
         data.CopyTo(input.AsSpan(key.Length));
         return HMACSHA256.HashData(_tokenKey, input)[..MacBytes];
-    }
-
-    private static string RandomString(int length)
-    {
-        Span<byte> bytes = stackalloc byte[length];
-        RandomNumberGenerator.Fill(bytes);
-        return string.Create(length, bytes.ToArray(), static (span, b) =>
-        {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = Alphabet[b[i] % Alphabet.Length];
-            }
-        });
     }
 }

@@ -4,7 +4,11 @@ using CredentialKit.LocalSts.Protocol;
 namespace CredentialKit.LocalSts.Signing;
 
 /// <summary>The SigV4 query-string authentication parameters of a presigned URL.</summary>
-internal sealed record PresignedQuery(AuthorizationHeader Auth, string AmzDate, int ExpiresSeconds, string? SecurityToken, string QueryWithoutSignature)
+/// <remarks>STS ignores the value of <c>X-Amz-Expires</c> (aws-iam-authenticator's token code: the parameter "IS IGNORED";
+/// Terraform's <c>aws_eks_cluster_auth</c> sends 0): a presigned request is good for
+/// <see cref="LocalStsDefaults.PresignedRequestValidity"/> after <c>X-Amz-Date</c>, whatever it says. The parameter must still be
+/// there (it is signed) and be a whole number of seconds.</remarks>
+internal sealed record PresignedQuery(AuthorizationHeader Auth, string AmzDate, string? SecurityToken, string QueryWithoutSignature)
 {
     private const string MissingMessage =
         "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Expires'. Re-examine the query-string parameters.";
@@ -41,17 +45,15 @@ internal sealed record PresignedQuery(AuthorizationHeader Auth, string AmzDate, 
                 "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term,");
         }
 
-        var expiresText = Required("X-Amz-Expires");
-        if (!int.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
-            || expires is < 1 or > LocalStsDefaults.MaxPresignedExpiresSeconds)
+        var expiresText = values.TryGetValue("X-Amz-Expires", out var e) ? e : throw new StsException(StsErrorCodes.IncompleteSignature, MissingMessage);
+        if (!long.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out _))
         {
-            throw new StsException(StsErrorCodes.IncompleteSignature,
-                $"X-Amz-Expires must be a number of seconds from 1 to {LocalStsDefaults.MaxPresignedExpiresSeconds} (7 days); got '{expiresText}'.");
+            throw new StsException(StsErrorCodes.IncompleteSignature, "X-Amz-Expires must be a whole number of seconds.");
         }
 
         var auth = new AuthorizationHeader(credential[0], credential[1], credential[2], credential[3], credential[4],
             Required("X-Amz-SignedHeaders"), Required("X-Amz-Signature"));
         var unsigned = string.Join('&', pairs.Where(p => p.Name != "X-Amz-Signature").Select(p => p.Raw));
-        return new PresignedQuery(auth, Required("X-Amz-Date"), expires, values.GetValueOrDefault("X-Amz-Security-Token"), unsigned);
+        return new PresignedQuery(auth, Required("X-Amz-Date"), values.GetValueOrDefault("X-Amz-Security-Token"), unsigned);
     }
 }

@@ -91,7 +91,8 @@ internal sealed class SigV4Verifier(IdentityStore identities, SessionStore sessi
     }
 
     // sts-facts §4.1: a header-signed request more than the skew away from the server's clock, either way, is refused with
-    // SignatureDoesNotMatch; a presigned one may be older (its X-Amz-Expires rules) but not from the future.
+    // SignatureDoesNotMatch. A presigned one is not from the future either, and is good for 15 minutes after X-Amz-Date:
+    // STS ignores X-Amz-Expires (kubectl re-uses an EKS token signed with 60 for 14 minutes; Terraform sends 0).
     private void CheckTime(RequestSignature signature, DateTimeOffset signedAt)
     {
         var now = time.GetUtcNow();
@@ -111,7 +112,7 @@ internal sealed class SigV4Verifier(IdentityStore identities, SessionStore sessi
             }
         }
 
-        if (signature.Presigned is { } presigned && now > signedAt + TimeSpan.FromSeconds(presigned.ExpiresSeconds))
+        if (signature.Presigned is not null && now > signedAt + LocalStsDefaults.PresignedRequestValidity)
         {
             throw new StsException(StsErrorCodes.RequestExpired, StsErrorCodes.PresignedExpiredMessage);
         }
@@ -135,8 +136,8 @@ internal sealed class SigV4Verifier(IdentityStore identities, SessionStore sessi
             return new Caller(accessKeyId, session.AccountId, session.Arn, session.UserId, sessionUser, session);
         }
 
-        // A session dropped after it expired: its token still proves it was ours and says when it ended.
-        if (sessions.TryReadExpiration(accessKeyId, securityToken) is { } expiration && expiration <= time.GetUtcNow())
+        // A session dropped after it expired: its token still proves it was ours.
+        if (sessions.HasEnded(accessKeyId, securityToken))
         {
             throw new StsException(StsErrorCodes.ExpiredToken, StsErrorCodes.ExpiredTokenMessage, 403);
         }

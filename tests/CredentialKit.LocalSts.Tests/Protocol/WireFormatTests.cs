@@ -65,7 +65,7 @@ public sealed partial class WireFormatTests
     }
 
     [Theory]
-    [InlineData("Action=DecodeAuthorizationMessage&Version=2011-06-15", "Could not find operation DecodeAuthorizationMessage for version 2011-06-15")]
+    [InlineData("Action=AssumeRoot&Version=2011-06-15", "Could not find operation AssumeRoot for version 2011-06-15")]
     [InlineData("Action=GetCallerIdentity&Version=2010-01-01", "Could not find operation GetCallerIdentity for version 2010-01-01")]
     public async Task HandleAsync_UnknownActionOrVersion_ReturnsInvalidAction(string body, string message)
     {

@@ -72,33 +72,68 @@ public sealed class PresignedRequestTests
         Assert.Contains("<Code>SignatureDoesNotMatch</Code>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    // STS ignores X-Amz-Expires: a presigned request is good for 15 minutes after X-Amz-Date, whether the signer asked for
+    // 0 (Terraform's aws_eks_cluster_auth), 60 (aws-iam-authenticator, kubectl re-using the token for 14 minutes) or 3600.
+    [Theory]
+    [InlineData(0, 60, true)]
+    [InlineData(0, 14 * 60, true)]
+    [InlineData(0, 16 * 60, false)]
+    [InlineData(60, 60, true)]
+    [InlineData(60, 14 * 60, true)]
+    [InlineData(60, 16 * 60, false)]
+    [InlineData(3600, 60, true)]
+    [InlineData(3600, 14 * 60, true)]
+    [InlineData(3600, 16 * 60, false)]
+    public async Task Get_AnyExpires_AcceptedFor15MinutesAfterSigning(int expiresSeconds, int ageSeconds, bool accepted)
+    {
+        var (server, time) = await Sts.StartDemoAsync(o => o.MaxRequestSkew = TimeSpan.FromMinutes(15));
+        await using var _ = server;
+        var url = RawSts.Presign(server.Endpoint, LocalStsDemo.AccessKeyId, LocalStsDemo.SecretAccessKey, time.GetUtcNow(), expiresSeconds);
+
+        time.Advance(TimeSpan.FromSeconds(ageSeconds));
+        using var response = await GetAsync(url);
+
+        var body = await response.Content.ReadAsStringAsync();
+        if (accepted)
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+            Assert.Contains($"<Arn>{LocalStsDemo.UserArn}</Arn>", body, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("<Code>RequestExpired</Code>", body, StringComparison.Ordinal);
+            Assert.Contains("<Message>Request has expired.</Message>", body, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
-    public async Task Get_PastExpires_ReturnsRequestExpired()
+    public async Task Get_ExactlyFifteenMinutesOld_IsStillAccepted()
     {
         var (server, time) = await Sts.StartDemoAsync();
         await using var _ = server;
         var url = RawSts.Presign(server.Endpoint, LocalStsDemo.AccessKeyId, LocalStsDemo.SecretAccessKey, time.GetUtcNow(), expiresSeconds: 60);
 
-        time.Advance(TimeSpan.FromSeconds(61));
-        using var response = await GetAsync(url);
+        time.Advance(TimeSpan.FromMinutes(15));
+        using var atLimit = await GetAsync(url);
+        time.Advance(TimeSpan.FromSeconds(1));
+        using var past = await GetAsync(url);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.Contains("<Code>RequestExpired</Code>", body, StringComparison.Ordinal);
-        Assert.Contains("<Message>Request has expired.</Message>", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, atLimit.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
     }
 
     [Fact]
-    public async Task Get_OlderThanSkewButWithinExpires_Succeeds()
+    public async Task Get_ExpiresMissing_ReturnsIncompleteSignature()
     {
-        var (server, time) = await Sts.StartDemoAsync(o => o.MaxRequestSkew = TimeSpan.FromMinutes(15));
+        var (server, time) = await Sts.StartDemoAsync();
         await using var _ = server;
-        var url = RawSts.Presign(server.Endpoint, LocalStsDemo.AccessKeyId, LocalStsDemo.SecretAccessKey, time.GetUtcNow(), expiresSeconds: 3600);
+        var url = RawSts.Presign(server.Endpoint, LocalStsDemo.AccessKeyId, LocalStsDemo.SecretAccessKey, time.GetUtcNow()).ToString();
 
-        time.Advance(TimeSpan.FromMinutes(30));
-        using var response = await GetAsync(url);
+        using var response = await GetAsync(new Uri(url.Replace("&X-Amz-Expires=60", string.Empty, StringComparison.Ordinal)));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("<Code>IncompleteSignature</Code>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
