@@ -13,30 +13,26 @@ public class AwsSdkConfigurationTests
 {
     private readonly DependencyInjectionFixture _fixture = new();
 
-    [Fact]
-    public void AwsSdkSection_Absent_RegisteredCredentialsNeverRaiseThePoolMinimum()
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    [InlineData("True", true)]
+    public void AwsSdkSection_RaiseThreadPoolMinimumWhileBlocked_ReachesEveryRegisteredCredentials(string? configured, bool expected)
     {
         _fixture.WithProfile("reports");
+        if (configured is not null)
+        {
+            _fixture.Set("CredentialKit:AwsSdk:RaiseThreadPoolMinimumWhileBlocked", configured);
+        }
+
         using var services = _fixture.BuildProvider();
 
         var keyed = Assert.IsType<ProviderAwsCredentials>(services.GetRequiredKeyedService<AWSCredentials>("reports"));
         var unkeyed = Assert.IsType<ProviderAwsCredentials>(services.GetRequiredService<AWSCredentials>());
 
-        Assert.False(keyed.RaiseThreadPoolMinimumWhileBlocked);
-        Assert.False(unkeyed.RaiseThreadPoolMinimumWhileBlocked);
-    }
-
-    [Fact]
-    public void AwsSdkSection_RaiseThreadPoolMinimumWhileBlockedTrue_ReachesEveryRegisteredCredentials()
-    {
-        _fixture.WithProfile("reports").Set("CredentialKit:AwsSdk:RaiseThreadPoolMinimumWhileBlocked", "true");
-        using var services = _fixture.BuildProvider();
-
-        var keyed = Assert.IsType<ProviderAwsCredentials>(services.GetRequiredKeyedService<AWSCredentials>("reports"));
-        var unkeyed = Assert.IsType<ProviderAwsCredentials>(services.GetRequiredService<AWSCredentials>());
-
-        Assert.True(keyed.RaiseThreadPoolMinimumWhileBlocked);
-        Assert.True(unkeyed.RaiseThreadPoolMinimumWhileBlocked);
+        Assert.Equal(expected, keyed.RaiseThreadPoolMinimumWhileBlocked);
+        Assert.Equal(expected, unkeyed.RaiseThreadPoolMinimumWhileBlocked);
     }
 
     [Fact]
