@@ -60,6 +60,12 @@ public static class DocsAmbient
     /// <summary>The application's data protection provider.</summary>
     public static IDataProtectionProvider dp => throw NotRun();
 
+    /// <inheritdoc cref="dp"/>
+    public static IDataProtectionProvider dataProtection => throw NotRun();
+
+    /// <summary>A profile's options, configured before.</summary>
+    public static CredentialKitProfileOptions options => throw NotRun();
+
     /// <summary>Credentials an SDK client signs with.</summary>
     public static AWSCredentials credentials => throw NotRun();
 

@@ -1,6 +1,6 @@
 namespace CredentialKit.DocsTests;
 
-/// <summary>The pages a reader is sent to: README.md and every page under docs/.</summary>
+/// <summary>The pages a reader is sent to: README.md, every page under docs/, and each package's README (nuget.org shows it).</summary>
 public static class DocsPages
 {
     /// <summary>Gets the repository root (the folder holding CredentialKit.sln), found from the test's output folder.</summary>
@@ -10,6 +10,11 @@ public static class DocsPages
     public static IReadOnlyList<string> All { get; } =
         new[] { "README.md" }
             .Concat(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories)
+                .Select(p => Path.GetRelativePath(Root, p).Replace('\\', '/'))
+                .Order(StringComparer.Ordinal))
+            .Concat(Directory.GetDirectories(Path.Combine(Root, "src"))
+                .Select(d => Path.Combine(d, "README.md"))
+                .Where(File.Exists)
                 .Select(p => Path.GetRelativePath(Root, p).Replace('\\', '/'))
                 .Order(StringComparer.Ordinal))
             .ToList();
