@@ -8,12 +8,15 @@ namespace CredentialKit;
 /// </summary>
 /// <remarks>
 /// Both paths hand the SDK the <see cref="ImmutableCredentials"/> built once per session, so a cached read allocates
-/// nothing. The SDK's synchronous path blocks only when no usable session is held (the first call, or after expiry), and
-/// then without starving the thread pool (<see cref="ThreadPoolWaitBoost"/>).
+/// nothing. The SDK's synchronous path blocks only when no usable session is held (the first call, or after expiry); an
+/// application that opted in keeps the thread pool able to run the refresh meanwhile (<see cref="ThreadPoolWaitBoost"/>).
 /// </remarks>
-internal sealed class ProviderAwsCredentials(ICredentialProvider provider) : AWSCredentials
+internal sealed class ProviderAwsCredentials(ICredentialProvider provider, bool raiseThreadPoolMinimumWhileBlocked = false) : AWSCredentials
 {
     public ICredentialProvider Provider { get; } = provider;
+
+    /// <summary>Gets whether a blocked synchronous caller raises the thread-pool minimum (the application's choice).</summary>
+    public bool RaiseThreadPoolMinimumWhileBlocked { get; } = raiseThreadPoolMinimumWhileBlocked;
 
     public override ImmutableCredentials GetCredentials()
     {
@@ -23,9 +26,12 @@ internal sealed class ProviderAwsCredentials(ICredentialProvider provider) : AWS
             return pending.Result.SdkCredentials;
         }
 
-        // AWSCredentials.GetCredentials is synchronous by contract; with nothing cached there is no way but to wait, and the
-        // wait must not leave the refresh queued behind other blocked callers until the thread pool grows.
-        return ThreadPoolWaitBoost.Wait(pending.AsTask()).SdkCredentials;
+        // AWSCredentials.GetCredentials is synchronous by contract; with nothing cached there is no way but to wait. Keeping
+        // the refresh from queueing behind other blocked callers means changing the process-wide pool minimum, which only
+        // the application may decide.
+        return RaiseThreadPoolMinimumWhileBlocked
+            ? ThreadPoolWaitBoost.Wait(pending.AsTask()).SdkCredentials
+            : pending.AsTask().GetAwaiter().GetResult().SdkCredentials;
     }
 
     public override Task<ImmutableCredentials> GetCredentialsAsync()

@@ -8,15 +8,19 @@ namespace CredentialKit;
 /// <para>
 /// A blocked caller cannot be avoided: the method is synchronous by contract. What can be avoided is the refresh waiting
 /// for the pool to grow. The refresh, its HTTP I/O completions (and, with LocalSts, the server's own request handling)
-/// are thread-pool work items queued <em>behind</em> the callers' own items; with 64 callers on a 2-core machine the pool
-/// adds a thread about every half second, so the refresh ran only once all 64 callers had a blocked thread of their own
-/// (14 s measured, see docs/benchmarks.md).
+/// are thread-pool work items queued <em>behind</em> the callers' own items, and the pool adds threads only at its
+/// starvation rate, so without help the refresh runs only once nearly every caller has a blocked thread of its own
+/// (docs/benchmarks.md, section 7).
 /// </para>
 /// <para>
 /// So while a caller blocks, the pool's minimum worker count is raised by one per blocked caller plus one per core: the
 /// pool then creates the threads at once instead of at its starvation rate, the queued work runs, and the callers are
 /// released in about one STS round trip. When the last blocked caller returns, the minimum is put back, unless someone
 /// else changed it meanwhile. Callers on threads outside the pool do not take part (they do not starve it).
+/// </para>
+/// <para>
+/// The minimum is process-wide, so only an application that opted in
+/// (<see cref="AwsCredentialsOptions.RaiseThreadPoolMinimumWhileBlocked"/>) ever reaches this class.
 /// </para>
 /// </remarks>
 internal static class ThreadPoolWaitBoost
@@ -28,9 +32,6 @@ internal static class ThreadPoolWaitBoost
     private static int s_blocked;
     private static int s_baseline;
     private static int s_applied = -1;
-
-    /// <summary>Gets or sets whether the boost applies (the benchmark turns it off to show the difference).</summary>
-    internal static bool Enabled { get; set; } = true;
 
     /// <summary>Gets the number of callers blocked right now (tests).</summary>
     internal static int Blocked
@@ -47,7 +48,7 @@ internal static class ThreadPoolWaitBoost
     /// <summary>Blocks until <paramref name="task"/> completes, keeping the pool able to complete it.</summary>
     public static T Wait<T>(Task<T> task)
     {
-        if (task.IsCompleted || !Enabled || !Thread.CurrentThread.IsThreadPoolThread)
+        if (task.IsCompleted || !Thread.CurrentThread.IsThreadPoolThread)
         {
             return task.GetAwaiter().GetResult();
         }

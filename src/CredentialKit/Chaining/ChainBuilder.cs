@@ -101,7 +101,7 @@ internal static class ChainBuilder
     /// </summary>
     /// <remarks>
     /// A cache without a shared store shares nothing either: the identity stays unset, so neither this chain nor a
-    /// <c>ForRole</c> tenant of it spends a fingerprint (about 3 KB of garbage) on an identity nothing reads.
+    /// <c>ForRole</c> tenant of it spends a fingerprint (hashing and its garbage) on an identity nothing reads.
     /// </remarks>
     private static ChainContext WithFleetIdentity(ChainContext chain, SourceCredentials signer, CredentialKitProfileOptions options, SessionCache cache) =>
         chain with { FleetIdentity = options.UseSharedStore && cache.SharesSessions ? FleetHopIdentity.ForSigner(signer) : null };

@@ -15,6 +15,7 @@ internal static class ConfigurationRanges
         ["SessionCache:SizeLimit"] = "a whole number of sessions, at least 1",
         ["SessionCache:StsRequestsPerSecond"] = $"a whole number of STS calls per second from 0 (no limit) to {StsRateLimitDefaults.MaximumRequestsPerSecond}",
         ["SessionCache:PerRoleMetrics"] = "true or false",
+        ["AwsSdk:RaiseThreadPoolMinimumWhileBlocked"] = "true or false",
         ["SessionCache:StsRequestBurst"] = $"a whole number of STS calls from 1 to {StsRateLimitDefaults.MaximumBurst}",
         ["Refresh:RefreshAhead"] = $"{Hms}, more than Refresh:MinimumLifetime and at most {ValueText.Duration(RefreshOptionsValidator.MaximumRefreshAhead)} (12 hours), or unset for 25 % of the session's lifetime",
         ["Refresh:MinimumLifetime"] = $"{Hms} from 00:00:00 to {ValueText.Duration(RefreshOptionsValidator.MaximumMinimumLifetime)} (1 hour)",

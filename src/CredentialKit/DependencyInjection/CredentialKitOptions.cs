@@ -9,6 +9,7 @@ namespace CredentialKit;
 /// "CredentialKit": {
 ///   "WarmUpOnStart": true,
 ///   "SessionCache": { "SizeLimit": 2048 },
+///   "AwsSdk": { "RaiseThreadPoolMinimumWhileBlocked": false },
 ///   "Profiles": { "reports": { "Roles": [ { "RoleArn": "arn:aws:iam::444455556666:role/reports" } ] } }
 /// }
 /// </code>
@@ -32,4 +33,11 @@ public sealed class CredentialKitOptions
     /// </summary>
     /// <value>The default is a new <see cref="SessionCacheOptions"/> (1024 sessions, 100 STS calls per second, gauges per profile).</value>
     public SessionCacheOptions SessionCache { get; } = new();
+
+    /// <summary>
+    /// Gets the settings of the <see cref="Amazon.Runtime.AWSCredentials"/> registered for each profile, which AWS SDK clients
+    /// sign with (<c>CredentialKit:AwsSdk</c> in configuration).
+    /// </summary>
+    /// <value>The default is a new <see cref="AwsCredentialsOptions"/>: the thread-pool settings are never changed.</value>
+    public AwsCredentialsOptions AwsSdk { get; } = new();
 }

@@ -1,9 +1,9 @@
 namespace CredentialKit;
 
 /// <summary>
-/// What the gauges read about each held session, in a flat table the collector scans in order: at 100,000 sessions one
-/// collection reads a few MB sequentially instead of chasing session → snapshot → credentials pointers across the heap
-/// (about 10 ms; now well under 1 ms), and allocates nothing per session.
+/// What the gauges read about each held session, in a flat table the collector scans in order, so one collection reads
+/// memory sequentially instead of chasing session → snapshot → credentials pointers across the heap, and allocates
+/// nothing per session (collection cost at 100,000 sessions: docs/benchmarks.md).
 /// </summary>
 /// <remarks>
 /// A session writes its slot whenever its snapshot changes, under its own lock; the collector reads without one, so it
