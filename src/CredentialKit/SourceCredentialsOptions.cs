@@ -120,6 +120,13 @@ public sealed class SourceCredentialsOptions
     public Func<CancellationToken, ValueTask<string>>? MfaTokenCodeProvider { get; set; }
 
     /// <summary>
+    /// Gets or sets the command line, for <see cref="SourceCredentialsType.CredentialProcess"/>, written as a
+    /// <c>credential_process</c> line of the AWS config file (for example <c>/usr/local/bin/aws-vault export --format=json dev</c>).
+    /// It is split into arguments as the AWS CLI splits it and run without a shell; never logged (only its executable is named).
+    /// </summary>
+    public string? CredentialProcess { get; set; }
+
+    /// <summary>
     /// Looks up environment variables (<c>AWS_ROLE_ARN</c>, <c>AWS_CONFIG_FILE</c>, …). Tests replace it; the default reads
     /// the process environment.
     /// </summary>
@@ -134,6 +141,7 @@ public sealed class SourceCredentialsOptions
         SourceCredentialsType.WebIdentity or SourceCredentialsType.Saml => $"{Type}({RoleArn ?? "(from environment)"})",
         SourceCredentialsType.FederationToken => $"FederationToken({Name})",
         SourceCredentialsType.Profile => $"Profile({ProfileName ?? "(default)"})",
+        SourceCredentialsType.CredentialProcess => "CredentialProcess",
         _ => Type.ToString(),
     };
 }

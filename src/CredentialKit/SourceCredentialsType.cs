@@ -57,4 +57,12 @@ public enum SourceCredentialsType
     /// expanded into hops that CredentialKit runs itself, each with its own refresh, before <see cref="CredentialKitProfileOptions.Roles"/>.
     /// </summary>
     Profile = 7,
+
+    /// <summary>
+    /// The credentials a command prints, as the AWS CLI's <c>credential_process</c> runs it: the command in
+    /// <see cref="SourceCredentialsOptions.CredentialProcess"/> is split into arguments as the CLI splits it and run without
+    /// a shell, under a time limit and an output cap; its <c>Version: 1</c> JSON is the session, refreshed ahead of its
+    /// <c>Expiration</c> (none: static, never refreshed). Roles after it are assumed with those credentials.
+    /// </summary>
+    CredentialProcess = 8,
 }

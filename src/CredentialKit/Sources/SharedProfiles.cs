@@ -58,7 +58,7 @@ internal sealed class SharedProfiles
     public SourceCredentials ResolveLongTerm(string name)
     {
         var chain = Resolve(name, mfaTokenCodeProvider: null);
-        if (chain.Roles.Count > 0 || chain.WebIdentity is not null)
+        if (chain.Roles.Count > 0 || chain.Session is not null)
         {
             throw new SharedProfileException(
                 $"is '{name}', which assumes a role; GetSessionToken and GetFederationToken need the long-term keys of an IAM user");
@@ -84,7 +84,7 @@ internal sealed class SharedProfiles
         visited.Add(name);
         if (Get(profile, "role_arn") is not { } roleArn)
         {
-            return new ProfileChain(LongTermKeys(name, profile), WebIdentity: null, Roles: [], [.. visited]);
+            return LongTermOrSession(name, profile, visited);
         }
 
         var sourceProfile = Get(profile, "source_profile");
@@ -95,7 +95,7 @@ internal sealed class SharedProfiles
             var web = new WebIdentitySettings(
                 roleArn, Get(profile, "role_session_name") ?? RoleSessionNames.Default, tokenFile, TokenProvider: null,
                 DurationOf(name, profile) ?? RefreshDefaults.SessionDuration, Policy: null, []);
-            return new ProfileChain(SourceCredentialsFactory.Anonymous(), web, [], [.. visited]);
+            return new ProfileChain(SourceCredentialsFactory.Anonymous(), SourceCredentialsFactory.WebIdentity(web), [], [.. visited]);
         }
 
         var role = new AssumeRoleOptions
@@ -113,7 +113,7 @@ internal sealed class SharedProfiles
         {
             // A profile naming itself as its source uses its own keys (the AWS CLI's rule), not a loop.
             inner = sourceProfile == name
-                ? new ProfileChain(LongTermKeys(name, profile), null, [], [.. visited])
+                ? LongTermOrSession(name, profile, visited)
                 : Resolve(sourceProfile, visited, mfa);
         }
         else if (Get(profile, "credential_source") is { } credentialSource)
@@ -136,19 +136,35 @@ internal sealed class SharedProfiles
         return inner with { Roles = [.. inner.Roles, role], Path = [.. visited] };
     }
 
-    private SourceCredentials LongTermKeys(string name, Dictionary<string, string> profile)
+    /// <summary>The innermost profile of a chain: its long-term keys, or the session its <c>credential_process</c> issues.</summary>
+    private ProfileChain LongTermOrSession(string name, Dictionary<string, string> profile, List<string> visited)
     {
         var accessKeyId = Get(profile, "aws_access_key_id");
         var secret = Get(profile, "aws_secret_access_key");
         if (accessKeyId is not null && secret is not null)
         {
-            return SourceCredentialsFactory.StaticKeys(accessKeyId, secret, Get(profile, "aws_session_token"));
+            return new ProfileChain(SourceCredentialsFactory.StaticKeys(accessKeyId, secret, Get(profile, "aws_session_token")), Session: null, [], [.. visited]);
         }
 
-        var unsupported = new[] { "credential_process", "sso_session", "sso_start_url", "login_session" }.FirstOrDefault(k => Get(profile, k) is not null);
+        if (Get(profile, "credential_process") is { } command)
+        {
+            CredentialProcessSettings settings;
+            try
+            {
+                settings = CredentialProcessSettings.From(command);
+            }
+            catch (ArgumentException e)
+            {
+                throw new SharedProfileException($"names profile '{name}', whose credential_process is unusable: {e.Message}");
+            }
+
+            return new ProfileChain(SourceCredentialsFactory.Anonymous(), LocalSourceSessions.CredentialProcess(settings), [], [.. visited]);
+        }
+
+        var unsupported = new[] { "sso_session", "sso_start_url", "login_session" }.FirstOrDefault(k => Get(profile, k) is not null);
         throw new SharedProfileException(unsupported is not null
-            ? $"names profile '{name}', which uses {unsupported}; CredentialKit reads keys, role chains and web identity only (use Source:Type Default for it)"
-            : $"names profile '{name}', which has neither aws_access_key_id with aws_secret_access_key nor role_arn");
+            ? $"names profile '{name}', which uses {unsupported}; CredentialKit does not read it yet (docs/sources.md lists what it reads)"
+            : $"names profile '{name}', which has neither aws_access_key_id with aws_secret_access_key, credential_process nor role_arn");
     }
 
     private static TimeSpan? DurationOf(string name, Dictionary<string, string> profile)
@@ -266,12 +282,15 @@ internal sealed class SharedProfiles
     }
 }
 
-/// <summary>A profile expanded: what signs first, an optional web identity hop 0, and the roles after it.</summary>
-/// <param name="Signer">The long-term keys, the default chain, or anonymous for web identity.</param>
-/// <param name="WebIdentity">The web identity session that starts the chain, if the innermost profile has one.</param>
+/// <summary>A profile expanded: what signs first, an optional session-issuing hop 0, and the roles after it.</summary>
+/// <param name="Signer">The long-term keys, the default chain, or anonymous for a session-issuing source.</param>
+/// <param name="Session">
+/// The session that starts the chain (web identity, credential_process, container, instance metadata), if the innermost
+/// profile issues one.
+/// </param>
 /// <param name="Roles">The roles to assume in order, innermost profile first.</param>
 /// <param name="Path">The profiles visited, outermost first.</param>
-internal sealed record ProfileChain(SourceCredentials Signer, WebIdentitySettings? WebIdentity, IReadOnlyList<AssumeRoleOptions> Roles, IReadOnlyList<string> Path);
+internal sealed record ProfileChain(SourceCredentials Signer, SourceSession? Session, IReadOnlyList<AssumeRoleOptions> Roles, IReadOnlyList<string> Path);
 
 /// <summary>A shared-config profile CredentialKit cannot expand; the message continues <c>Source:ProfileName …</c>.</summary>
 internal sealed class SharedProfileException(string problem) : ArgumentException(problem)

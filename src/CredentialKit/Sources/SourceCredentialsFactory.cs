@@ -61,6 +61,8 @@ internal static class SourceCredentialsFactory
 
             case SourceCredentialsType.Profile:
                 return ProfilePlan(options, environment);
+            case SourceCredentialsType.CredentialProcess:
+                return new SourcePlan(Anonymous(), LocalSourceSessions.CredentialProcess(CredentialProcessSettings.From(options.CredentialProcess)), []);
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Type, "Unknown Source.Type.");
         }
@@ -122,6 +124,6 @@ internal static class SourceCredentialsFactory
     private static SourcePlan ProfilePlan(SourceCredentialsOptions options, SourceEnvironment environment)
     {
         var chain = SharedProfiles.Load(environment).Resolve(SharedProfiles.ProfileNameOf(options, environment), options.MfaTokenCodeProvider);
-        return new SourcePlan(chain.Signer, chain.WebIdentity is { } web ? WebIdentity(web) : null, chain.Roles);
+        return new SourcePlan(chain.Signer, chain.Session, chain.Roles);
     }
 }
