@@ -141,7 +141,6 @@ public sealed class SourceCredentialsOptions
         SourceCredentialsType.WebIdentity or SourceCredentialsType.Saml => $"{Type}({RoleArn ?? "(from environment)"})",
         SourceCredentialsType.FederationToken => $"FederationToken({Name})",
         SourceCredentialsType.Profile => $"Profile({ProfileName ?? "(default)"})",
-        SourceCredentialsType.CredentialProcess => "CredentialProcess",
         _ => Type.ToString(),
     };
 }

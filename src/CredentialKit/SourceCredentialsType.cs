@@ -65,4 +65,21 @@ public enum SourceCredentialsType
     /// <c>Expiration</c> (none: static, never refreshed). Roles after it are assumed with those credentials.
     /// </summary>
     CredentialProcess = 8,
+
+    /// <summary>
+    /// The container-credentials endpoint of ECS task roles and EKS Pod Identity, from
+    /// <c>AWS_CONTAINER_CREDENTIALS_RELATIVE_URI</c> or <c>AWS_CONTAINER_CREDENTIALS_FULL_URI</c> (http only to the hosts the
+    /// AWS SDKs allow) with <c>AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE</c> or <c>AWS_CONTAINER_AUTHORIZATION_TOKEN</c>.
+    /// CredentialKit refreshes the session itself; every provider of the process shares one request. Roles after it are
+    /// role chaining (one hour at most).
+    /// </summary>
+    ContainerCredentials = 9,
+
+    /// <summary>
+    /// The EC2 instance metadata service (IMDSv2: a session token, then the instance profile role's credentials; IMDSv1
+    /// only where the AWS SDKs fall back to it and <c>AWS_EC2_METADATA_V1_DISABLED</c> does not forbid it).
+    /// <c>AWS_EC2_METADATA_DISABLED</c> and <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> are honoured. CredentialKit refreshes the
+    /// session itself; every provider of the process shares one request. Roles after it are role chaining (one hour at most).
+    /// </summary>
+    InstanceMetadata = 10,
 }

@@ -54,7 +54,11 @@ public sealed class LocalStsServer : IAsyncDisposable
         _state = new StsState(new IdentityStore(options.Accounts), _sessions, options, _time);
         Faults = new LocalStsFaults(_time, options.RateLimit);
         Journal = new LocalStsJournal(options.JournalCapacity);
+        CredentialEndpoints = new LocalStsCredentialEndpoints(() => Endpoint);
     }
+
+    /// <summary>The container-credentials and instance metadata endpoints served on the same port.</summary>
+    public LocalStsCredentialEndpoints CredentialEndpoints { get; }
 
     /// <summary>The options the server was created with.</summary>
     public LocalStsOptions Options { get; }
@@ -145,8 +149,10 @@ public sealed class LocalStsServer : IAsyncDisposable
         var handler = new StsRequestHandler(
             _state, new SigV4Verifier(_state.Identities, _sessions, Options, _time), operations, Faults, Journal, logger, _stopping.Token);
         var control = new ControlApiHandler(this);
+        var credentialEndpoints = new CredentialEndpointsHandler(_state, CredentialEndpoints, Faults, Journal, _stopping.Token);
         app.Run(context => Options.EnableControlApi && ControlApiHandler.IsControlPath(context.Request.Path)
             ? control.HandleAsync(context)
+            : CredentialEndpointsHandler.Handles(context.Request.Path) ? credentialEndpoints.HandleAsync(context)
             : handler.HandleAsync(context));
 
         _app = app;

@@ -14,4 +14,14 @@ internal static class LocalSourceSessions
     public static SourceSession CredentialProcess(CredentialProcessSettings settings) =>
         new(settings.Subject, settings.Describe(), IsRoleSession: false, AllowsRoles: true,
             (chain, context) => new CredentialProcessFetcher(settings, context, chain.ProfileName));
+
+    /// <summary>A container-credentials session (an assumed-role session: roles after it are role chaining).</summary>
+    public static SourceSession Container(ContainerCredentialsSettings settings) =>
+        new(settings.Subject, settings.Describe(), IsRoleSession: true, AllowsRoles: true,
+            (chain, context) => new ContainerCredentialsFetcher(settings, context, chain.ProfileName));
+
+    /// <summary>An instance profile session from IMDS (an assumed-role session: roles after it are role chaining).</summary>
+    public static SourceSession InstanceMetadata(InstanceMetadataSettings settings) =>
+        new(settings.Subject, settings.Describe(), IsRoleSession: true, AllowsRoles: true,
+            (chain, context) => new InstanceMetadataFetcher(settings, context, chain.ProfileName));
 }

@@ -19,10 +19,12 @@ internal sealed class SharedProfiles
     private static readonly string[] SupportedCredentialSources = ["Environment", "Ec2InstanceMetadata", "EcsContainer"];
 
     private readonly Dictionary<string, Dictionary<string, string>> _profiles;
+    private readonly SourceEnvironment _environment;
 
-    private SharedProfiles(Dictionary<string, Dictionary<string, string>> profiles, string configPath, string credentialsPath)
+    private SharedProfiles(Dictionary<string, Dictionary<string, string>> profiles, string configPath, string credentialsPath, SourceEnvironment environment)
     {
         _profiles = profiles;
+        _environment = environment;
         ConfigPath = configPath;
         CredentialsPath = credentialsPath;
     }
@@ -45,7 +47,7 @@ internal sealed class SharedProfiles
         var profiles = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         Merge(profiles, Parse(configPath), isConfigFile: true);
         Merge(profiles, Parse(credentialsPath), isConfigFile: false);
-        return new SharedProfiles(profiles, configPath, credentialsPath);
+        return new SharedProfiles(profiles, configPath, credentialsPath, environment);
     }
 
     /// <summary>Expands <paramref name="name"/> into a chain.</summary>
@@ -124,8 +126,7 @@ internal sealed class SharedProfiles
                     $"is '{visited[0]}', whose profile '{name}' has credential_source '{credentialSource}', which is not one of {string.Join(", ", SupportedCredentialSources)}");
             }
 
-            // Each of the three is a step of the SDK's default chain, which CredentialKit uses for them.
-            inner = new ProfileChain(SourceCredentialsFactory.Default(), null, [], [.. visited]);
+            inner = CredentialSource(name, credentialSource, visited);
         }
         else
         {
@@ -135,6 +136,34 @@ internal sealed class SharedProfiles
 
         return inner with { Roles = [.. inner.Roles, role], Path = [.. visited] };
     }
+
+    /// <summary>
+    /// What <c>credential_source</c> names, run by CredentialKit itself: the container endpoint or instance metadata as a
+    /// refreshing hop 0, or the keys of the environment variables.
+    /// </summary>
+    private ProfileChain CredentialSource(string name, string credentialSource, List<string> visited)
+    {
+        try
+        {
+            return credentialSource switch
+            {
+                "EcsContainer" => new ProfileChain(SourceCredentialsFactory.Anonymous(),
+                    LocalSourceSessions.Container(ContainerCredentialsSettings.From(_environment)), [], [.. visited]),
+                "Ec2InstanceMetadata" => new ProfileChain(SourceCredentialsFactory.Anonymous(),
+                    LocalSourceSessions.InstanceMetadata(InstanceMetadataSettings.From(_environment)), [], [.. visited]),
+                _ => new ProfileChain(EnvironmentKeys(), Session: null, [], [.. visited]),
+            };
+        }
+        catch (ArgumentException e) when (e is not SharedProfileException)
+        {
+            throw new SharedProfileException($"is '{visited[0]}', whose profile '{name}' has credential_source {credentialSource}, but {e.Message.TrimEnd('.')}");
+        }
+    }
+
+    private SourceCredentials EnvironmentKeys() =>
+        _environment.Get("AWS_ACCESS_KEY_ID") is { } accessKeyId && _environment.Get("AWS_SECRET_ACCESS_KEY") is { } secret
+            ? SourceCredentialsFactory.StaticKeys(accessKeyId, secret, _environment.Get("AWS_SESSION_TOKEN"))
+            : throw new ArgumentException("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set.");
 
     /// <summary>The innermost profile of a chain: its long-term keys, or the session its <c>credential_process</c> issues.</summary>
     private ProfileChain LongTermOrSession(string name, Dictionary<string, string> profile, List<string> visited)

@@ -63,6 +63,10 @@ internal static class SourceCredentialsFactory
                 return ProfilePlan(options, environment);
             case SourceCredentialsType.CredentialProcess:
                 return new SourcePlan(Anonymous(), LocalSourceSessions.CredentialProcess(CredentialProcessSettings.From(options.CredentialProcess)), []);
+            case SourceCredentialsType.ContainerCredentials:
+                return new SourcePlan(Anonymous(), LocalSourceSessions.Container(ContainerCredentialsSettings.From(environment)), []);
+            case SourceCredentialsType.InstanceMetadata:
+                return new SourcePlan(Anonymous(), LocalSourceSessions.InstanceMetadata(InstanceMetadataSettings.From(environment)), []);
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Type, "Unknown Source.Type.");
         }

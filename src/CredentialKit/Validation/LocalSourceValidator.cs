@@ -3,7 +3,25 @@ namespace CredentialKit;
 /// <summary>Start-up checks of the sources that are not STS calls (credential_process, container, instance metadata).</summary>
 internal static class LocalSourceValidator
 {
-    public static void ValidateCredentialProcess(SourceCredentialsOptions source, ValidationFailures failures)
+    public static void Validate(SourceCredentialsOptions source, SourceEnvironment environment, ValidationFailures failures)
+    {
+        switch (source.Type)
+        {
+            case SourceCredentialsType.CredentialProcess:
+                ValidateCredentialProcess(source, failures);
+                break;
+            case SourceCredentialsType.ContainerCredentials:
+                Check(() => ContainerCredentialsSettings.From(environment), failures, "Source:Type", "is ContainerCredentials, but ",
+                    $"the variables ECS or EKS Pod Identity set: {ContainerCredentialsSettings.RelativeUri}, or {ContainerCredentialsSettings.FullUri} with an optional authorization token");
+                break;
+            case SourceCredentialsType.InstanceMetadata:
+                Check(() => InstanceMetadataSettings.From(environment), failures, "Source:Type", "is InstanceMetadata, but ",
+                    $"instance metadata not turned off by {InstanceMetadataSettings.Disabled}, at the default address or {InstanceMetadataSettings.EndpointVariable}");
+                break;
+        }
+    }
+
+    private static void ValidateCredentialProcess(SourceCredentialsOptions source, ValidationFailures failures)
     {
         const string Allowed = "a command line as the AWS config file's credential_process takes it (an executable and its arguments; quotes closed)";
         if (string.IsNullOrWhiteSpace(source.CredentialProcess))
@@ -12,14 +30,19 @@ internal static class LocalSourceValidator
             return;
         }
 
+        // The message describes the problem without quoting the command (its arguments may be secret).
+        Check(() => CredentialProcessSettings.From(source.CredentialProcess), failures, "Source:CredentialProcess", string.Empty, Allowed);
+    }
+
+    private static void Check(Action read, ValidationFailures failures, string keyPath, string prefix, string allowed)
+    {
         try
         {
-            _ = CredentialProcessSettings.From(source.CredentialProcess);
+            read();
         }
         catch (ArgumentException e)
         {
-            // The message describes the problem without quoting the command (its arguments may be secret).
-            failures.Add("Source:CredentialProcess", e.Message, Allowed);
+            failures.Add(keyPath, prefix + e.Message.TrimEnd('.'), allowed);
         }
     }
 }

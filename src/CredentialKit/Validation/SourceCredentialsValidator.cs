@@ -88,8 +88,8 @@ internal static class SourceCredentialsValidator
                 return new SourceFacts(ProducesSession: true, RolesAllowed: false);
             case Profile:
                 return ValidateProfile(source, environment, failures);
-            case CredentialProcess:
-                LocalSourceValidator.ValidateCredentialProcess(source, failures);
+            case CredentialProcess or SourceCredentialsType.ContainerCredentials or SourceCredentialsType.InstanceMetadata:
+                LocalSourceValidator.Validate(source, environment, failures);
                 return new SourceFacts(ProducesSession: true, RolesAllowed: true);
         }
 

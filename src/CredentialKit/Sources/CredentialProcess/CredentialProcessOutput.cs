@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace CredentialKit;
@@ -40,8 +39,8 @@ internal static class CredentialProcessOutput
                 return null;
             }
 
-            var accessKeyId = Text(root, "AccessKeyId");
-            var secret = Text(root, "SecretAccessKey");
+            var accessKeyId = SourceJson.Text(root, "AccessKeyId");
+            var secret = SourceJson.Text(root, "SecretAccessKey");
             if (accessKeyId is null || secret is null)
             {
                 problem = $"its output lacks {(accessKeyId is null ? "AccessKeyId" : "SecretAccessKey")}";
@@ -49,9 +48,9 @@ internal static class CredentialProcessOutput
             }
 
             var expiration = CredentialProcessDefaults.StaticExpiration;
-            if (Text(root, "Expiration") is { } text)
+            if (SourceJson.Text(root, "Expiration") is { } text)
             {
-                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out expiration))
+                if (!SourceJson.TryParseInstant(text, out expiration))
                 {
                     problem = "its Expiration is not an ISO 8601 date and time";
                     return null;
@@ -59,10 +58,7 @@ internal static class CredentialProcessOutput
             }
 
             problem = null;
-            return new SessionCredentials(accessKeyId, secret, Text(root, "SessionToken"), expiration);
+            return new SessionCredentials(accessKeyId, secret, SourceJson.Text(root, "SessionToken"), expiration);
         }
     }
-
-    private static string? Text(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 }
