@@ -27,13 +27,17 @@ internal sealed class CredentialEndpointsHandler(
     private LocalStsSession? _containerSession;
     private LocalStsSession? _instanceSession;
 
+    private readonly SsoPortalHandler _sso = new(state, settings.SsoTokens, settings);
+
     public static bool Handles(PathString path) =>
-        path.StartsWithSegments("/latest", StringComparison.Ordinal) || path.Equals(LocalStsCredentialEndpoints.ContainerPath, StringComparison.Ordinal);
+        path.StartsWithSegments("/latest", StringComparison.Ordinal) || path.Equals(LocalStsCredentialEndpoints.ContainerPath, StringComparison.Ordinal)
+        || SsoPortalHandler.OperationOf(path) is not null;
 
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? string.Empty;
-        var operation = path == LocalStsCredentialEndpoints.ContainerPath ? LocalStsCredentialEndpoints.ContainerOperation
+        var operation = SsoPortalHandler.OperationOf(context.Request.Path) is { } sso ? sso
+            : path == LocalStsCredentialEndpoints.ContainerPath ? LocalStsCredentialEndpoints.ContainerOperation
             : path == TokenPath ? LocalStsCredentialEndpoints.ImdsTokenOperation
             : LocalStsCredentialEndpoints.ImdsCredentialsOperation;
         var receivedAt = state.Time.GetUtcNow();
@@ -83,6 +87,8 @@ internal sealed class CredentialEndpointsHandler(
             {
                 LocalStsCredentialEndpoints.ContainerOperation => (Container(context), _containerSession?.AccessKeyId),
                 LocalStsCredentialEndpoints.ImdsTokenOperation => (await TokenAsync(context, cts.Token).ConfigureAwait(false), null),
+                LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation or LocalStsCredentialEndpoints.SsoCreateTokenOperation =>
+                    await _sso.HandleAsync(context, operation, cts.Token).ConfigureAwait(false),
                 _ => Instance(context, path),
             };
             Record();
@@ -92,7 +98,7 @@ internal sealed class CredentialEndpointsHandler(
         {
             (status, outcome) = (e.StatusCode, e.Code);
             Record();
-            await WriteAsync(context, e.StatusCode, JsonSerializer.Serialize(e.Message), "application/json").ConfigureAwait(false);
+            await WriteAsync(context, e.StatusCode, SsoPortalHandler.ErrorBody(e.Code, e.Message), "application/json").ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {

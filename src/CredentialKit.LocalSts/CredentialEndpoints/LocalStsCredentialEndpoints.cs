@@ -9,7 +9,8 @@ namespace CredentialKit.LocalSts;
 /// <remarks>
 /// Point the SDKs at them with <c>AWS_CONTAINER_CREDENTIALS_FULL_URI</c> = <see cref="ContainerUri"/> (and
 /// <c>AWS_CONTAINER_AUTHORIZATION_TOKEN</c> = <see cref="ContainerAuthorizationToken"/>) and
-/// <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> = the server's endpoint. Requests are journaled as operations
+/// <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> = the server's endpoint, and the SSO portal and SSO OIDC (<c>AWS_ENDPOINT_URL_SSO</c>
+/// and <c>AWS_ENDPOINT_URL_SSO_OIDC</c> = the server's endpoint) with tokens from <see cref="IssueSsoToken"/>. Requests are journaled as operations
 /// <see cref="ContainerOperation"/>, <see cref="ImdsTokenOperation"/> and <see cref="ImdsCredentialsOperation"/>, and
 /// faults scripted for those names (or for every operation) apply to them: an error fault answers with its HTTP status.
 /// </remarks>
@@ -21,6 +22,12 @@ public sealed class LocalStsCredentialEndpoints
     /// <summary>The journal's operation name for container-credentials requests.</summary>
     public const string ContainerOperation = "ContainerCredentials";
 
+    /// <summary>The journal's operation name for SSO portal requests.</summary>
+    public const string SsoGetRoleCredentialsOperation = "GetRoleCredentials";
+
+    /// <summary>The journal's operation name for SSO OIDC token requests.</summary>
+    public const string SsoCreateTokenOperation = "CreateToken";
+
     /// <summary>The journal's operation name for IMDSv2 token requests (<c>PUT /latest/api/token</c>).</summary>
     public const string ImdsTokenOperation = "ImdsToken";
 
@@ -29,7 +36,33 @@ public sealed class LocalStsCredentialEndpoints
 
     private readonly Func<Uri> _endpoint;
 
-    internal LocalStsCredentialEndpoints(Func<Uri> endpoint) => _endpoint = endpoint;
+    internal LocalStsCredentialEndpoints(Func<Uri> endpoint, TimeProvider time)
+    {
+        _endpoint = endpoint;
+        SsoTokens = new Hosting.SsoTokenStore(time);
+    }
+
+    /// <summary>Gets the SSO tokens issued, which the SSO portal and SSO OIDC endpoints check.</summary>
+    internal Hosting.SsoTokenStore SsoTokens { get; }
+
+    /// <summary>
+    /// Gets or sets how long the access tokens SSO OIDC <c>CreateToken</c> issues on a refresh last.
+    /// </summary>
+    /// <value>Default 1 hour.</value>
+    public TimeSpan SsoAccessTokenLifetime
+    {
+        get => SsoTokens.AccessTokenLifetime;
+        set => SsoTokens.AccessTokenLifetime = value;
+    }
+
+    /// <summary>
+    /// Issues an SSO access token with its refresh token and client registration, as <c>aws sso login</c> would obtain
+    /// them: the SSO portal (<c>GetRoleCredentials</c>, for any role of the model) accepts the access token until it
+    /// ends, and SSO OIDC <c>CreateToken</c> redeems the refresh token once for a new pair.
+    /// </summary>
+    /// <param name="lifetime">How long the access token lasts (server clock).</param>
+    /// <returns>What the CLI writes into its token cache.</returns>
+    public LocalStsSsoToken IssueSsoToken(TimeSpan lifetime) => SsoTokens.Issue(lifetime);
 
     /// <summary>Gets or sets the role whose sessions the container endpoint hands out; <see langword="null"/>: it answers 404.</summary>
     /// <value>Default <see langword="null"/>.</value>

@@ -54,7 +54,7 @@ public sealed class LocalStsServer : IAsyncDisposable
         _state = new StsState(new IdentityStore(options.Accounts), _sessions, options, _time);
         Faults = new LocalStsFaults(_time, options.RateLimit);
         Journal = new LocalStsJournal(options.JournalCapacity);
-        CredentialEndpoints = new LocalStsCredentialEndpoints(() => Endpoint);
+        CredentialEndpoints = new LocalStsCredentialEndpoints(() => Endpoint, _time);
     }
 
     /// <summary>The container-credentials and instance metadata endpoints served on the same port.</summary>

@@ -24,4 +24,9 @@ internal static class LocalSourceSessions
     public static SourceSession InstanceMetadata(InstanceMetadataSettings settings) =>
         new(settings.Subject, settings.Describe(), IsRoleSession: true, AllowsRoles: true,
             (chain, context) => new InstanceMetadataFetcher(settings, context, chain.ProfileName));
+
+    /// <summary>An SSO (IAM Identity Center) role session (an assumed-role session: roles after it are role chaining).</summary>
+    public static SourceSession Sso(SsoSettings settings) =>
+        new(settings.Subject, settings.Describe(), IsRoleSession: true, AllowsRoles: true,
+            (chain, context) => new SsoFetcher(settings, context, chain.ProfileName));
 }

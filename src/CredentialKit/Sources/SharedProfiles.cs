@@ -19,11 +19,15 @@ internal sealed class SharedProfiles
     private static readonly string[] SupportedCredentialSources = ["Environment", "Ec2InstanceMetadata", "EcsContainer"];
 
     private readonly Dictionary<string, Dictionary<string, string>> _profiles;
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _ssoSessions;
     private readonly SourceEnvironment _environment;
 
-    private SharedProfiles(Dictionary<string, Dictionary<string, string>> profiles, string configPath, string credentialsPath, SourceEnvironment environment)
+    private SharedProfiles(
+        Dictionary<string, Dictionary<string, string>> profiles, Dictionary<string, IReadOnlyDictionary<string, string>> ssoSessions,
+        string configPath, string credentialsPath, SourceEnvironment environment)
     {
         _profiles = profiles;
+        _ssoSessions = ssoSessions;
         _environment = environment;
         ConfigPath = configPath;
         CredentialsPath = credentialsPath;
@@ -45,9 +49,12 @@ internal sealed class SharedProfiles
         var configPath = environment.Get(SourceEnvironment.ConfigFile) ?? Path.Combine(home, ".aws", "config");
         var credentialsPath = environment.Get(SourceEnvironment.SharedCredentialsFile) ?? Path.Combine(home, ".aws", "credentials");
         var profiles = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        Merge(profiles, Parse(configPath), isConfigFile: true);
+        var config = Parse(configPath);
+        Merge(profiles, config, isConfigFile: true);
         Merge(profiles, Parse(credentialsPath), isConfigFile: false);
-        return new SharedProfiles(profiles, configPath, credentialsPath, environment);
+        var ssoSessions = config.Where(s => s.Key.StartsWith("sso-session ", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key["sso-session ".Length..].Trim(), s => (IReadOnlyDictionary<string, string>)s.Value, StringComparer.Ordinal);
+        return new SharedProfiles(profiles, ssoSessions, configPath, credentialsPath, environment);
     }
 
     /// <summary>Expands <paramref name="name"/> into a chain.</summary>
@@ -190,10 +197,25 @@ internal sealed class SharedProfiles
             return new ProfileChain(SourceCredentialsFactory.Anonymous(), LocalSourceSessions.CredentialProcess(settings), [], [.. visited]);
         }
 
-        var unsupported = new[] { "sso_session", "sso_start_url", "login_session" }.FirstOrDefault(k => Get(profile, k) is not null);
+        if (Get(profile, "sso_session") is not null || Get(profile, "sso_start_url") is not null)
+        {
+            SsoSettings settings;
+            try
+            {
+                settings = SsoSettings.From(name, profile, _ssoSessions, _environment);
+            }
+            catch (ArgumentException e) when (e is not SharedProfileException)
+            {
+                throw new SharedProfileException($"names profile '{name}', an SSO profile, but {e.Message}");
+            }
+
+            return new ProfileChain(SourceCredentialsFactory.Anonymous(), LocalSourceSessions.Sso(settings), [], [.. visited]);
+        }
+
+        var unsupported = new[] { "login_session" }.FirstOrDefault(k => Get(profile, k) is not null);
         throw new SharedProfileException(unsupported is not null
             ? $"names profile '{name}', which uses {unsupported}; CredentialKit does not read it yet (docs/sources.md lists what it reads)"
-            : $"names profile '{name}', which has neither aws_access_key_id with aws_secret_access_key, credential_process nor role_arn");
+            : $"names profile '{name}', which has neither aws_access_key_id with aws_secret_access_key, credential_process, sso_session, sso_start_url nor role_arn");
     }
 
     private static TimeSpan? DurationOf(string name, Dictionary<string, string> profile)

@@ -20,4 +20,8 @@ internal static partial class SourceLog
     [LoggerMessage(EventId = 63, Level = LogLevel.Debug,
         Message = "{Subject} joined the process-wide fetch of {Operation} ({Outcome})")]
     public static partial void ProcessWideFetchShared(ILogger logger, string subject, string operation, string outcome);
+
+    [LoggerMessage(EventId = 64, Level = LogLevel.Warning,
+        Message = "SSO OIDC refused to refresh the access token of {Subject} ({ErrorCode}); the cached token is used while it lasts")]
+    public static partial void SsoRefreshFailed(ILogger logger, string subject, string errorCode);
 }
