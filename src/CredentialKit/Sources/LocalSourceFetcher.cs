@@ -36,6 +36,9 @@ internal abstract class LocalSourceFetcher : ISessionFetcher
 
     protected ILogger Logger { get; }
 
+    /// <summary>Gets a sentence appended to every failure (the default chain's account of the links it skipped), if any.</summary>
+    public string? FailureNote { get; init; }
+
     /// <summary>Gets the last session this fetcher handed out, so a process-wide cache never hands the same one back after an invalidation.</summary>
     protected SessionCredentials? LastIssued { get; private set; }
 
@@ -78,5 +81,6 @@ internal abstract class LocalSourceFetcher : ISessionFetcher
 
     /// <summary>A failure of this source, named with the source and the profile; <paramref name="what"/> holds no secret.</summary>
     protected CredentialRefreshException Failure(string what, string errorCode, bool isTransient, Exception? inner) =>
-        new($"{what} ({RoleArn}{RefreshingSession.ProfileSuffix(ProfileName)}).", ProfileName, RoleArn, errorCode, attempts: 1, isTransient, inner);
+        new($"{what} ({RoleArn}{RefreshingSession.ProfileSuffix(ProfileName)}).{(FailureNote is null ? string.Empty : " " + FailureNote)}",
+            ProfileName, RoleArn, errorCode, attempts: 1, isTransient, inner);
 }

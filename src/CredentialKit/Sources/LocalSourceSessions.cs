@@ -16,14 +16,14 @@ internal static class LocalSourceSessions
             (chain, context) => new CredentialProcessFetcher(settings, context, chain.ProfileName));
 
     /// <summary>A container-credentials session (an assumed-role session: roles after it are role chaining).</summary>
-    public static SourceSession Container(ContainerCredentialsSettings settings) =>
+    public static SourceSession Container(ContainerCredentialsSettings settings, string? failureNote = null) =>
         new(settings.Subject, settings.Describe(), IsRoleSession: true, AllowsRoles: true,
-            (chain, context) => new ContainerCredentialsFetcher(settings, context, chain.ProfileName));
+            (chain, context) => new ContainerCredentialsFetcher(settings, context, chain.ProfileName) { FailureNote = failureNote });
 
     /// <summary>An instance profile session from IMDS (an assumed-role session: roles after it are role chaining).</summary>
-    public static SourceSession InstanceMetadata(InstanceMetadataSettings settings) =>
+    public static SourceSession InstanceMetadata(InstanceMetadataSettings settings, string? failureNote = null) =>
         new(settings.Subject, settings.Describe(), IsRoleSession: true, AllowsRoles: true,
-            (chain, context) => new InstanceMetadataFetcher(settings, context, chain.ProfileName));
+            (chain, context) => new InstanceMetadataFetcher(settings, context, chain.ProfileName) { FailureNote = failureNote });
 
     /// <summary>An SSO (IAM Identity Center) role session (an assumed-role session: roles after it are role chaining).</summary>
     public static SourceSession Sso(SsoSettings settings) =>

@@ -30,7 +30,9 @@ internal static class SourceCredentialsFactory
     {
         switch (options.Type)
         {
-            case SourceCredentialsType.Default or SourceCredentialsType.Static or SourceCredentialsType.Credentials:
+            case SourceCredentialsType.Default:
+                return DefaultChain.Plan(options, environment);
+            case SourceCredentialsType.Static or SourceCredentialsType.Credentials:
                 return new SourcePlan(Create(options), Session: null, ProfileRoles: []);
             case SourceCredentialsType.WebIdentity:
                 return new SourcePlan(Anonymous(), WebIdentity(WebIdentitySettings.From(options, environment)), []);

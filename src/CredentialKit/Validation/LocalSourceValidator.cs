@@ -21,6 +21,26 @@ internal static class LocalSourceValidator
         }
     }
 
+    /// <summary>Source:Type Default: the link the chain chooses must be usable; it issues a session unless it is plain keys.</summary>
+    public static SourceFacts ValidateDefault(SourceCredentialsOptions source, SourceEnvironment environment, ValidationFailures failures)
+    {
+        try
+        {
+            return new SourceFacts(ProducesSession: DefaultChain.Plan(source, environment).ProducesSession, RolesAllowed: true);
+        }
+        catch (SharedProfileException e)
+        {
+            failures.Add("Source:ProfileName", e.Problem, "a profile of the shared AWS config or credentials file of a kind docs/sources.md lists as supported");
+        }
+        catch (ArgumentException e)
+        {
+            failures.Add("Source:Type", "is Default, but " + e.Message.TrimEnd('.'),
+                "credentials from one link of the chain: environment keys, web identity, a shared profile, a container endpoint or instance metadata");
+        }
+
+        return new SourceFacts(ProducesSession: true, RolesAllowed: true);
+    }
+
     private static void ValidateCredentialProcess(SourceCredentialsOptions source, ValidationFailures failures)
     {
         const string Allowed = "a command line as the AWS config file's credential_process takes it (an executable and its arguments; quotes closed)";
