@@ -37,10 +37,10 @@ public sealed class SourceCredentialsOptions
 
     /// <summary>
     /// Gets or sets the name of a profile in the shared AWS config and credentials files: the start of the chain for
-    /// <see cref="SourceCredentialsType.Profile"/>, or the long-term credentials that sign
+    /// <see cref="SourceCredentialsType.Profile"/>, the profile link of <see cref="SourceCredentialsType.Default"/>, or the long-term credentials that sign
     /// <see cref="SourceCredentialsType.SessionToken"/> and <see cref="SourceCredentialsType.FederationToken"/>.
     /// </summary>
-    /// <value>The default is <see langword="null"/>: for <see cref="SourceCredentialsType.Profile"/>, <c>AWS_PROFILE</c> or <c>default</c>.</value>
+    /// <value>The default is <see langword="null"/>: for <see cref="SourceCredentialsType.Profile"/> and <see cref="SourceCredentialsType.Default"/>, <c>AWS_PROFILE</c> or <c>default</c>.</value>
     public string? ProfileName { get; set; }
 
     /// <summary>

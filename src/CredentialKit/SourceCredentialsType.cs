@@ -10,8 +10,11 @@ namespace CredentialKit;
 public enum SourceCredentialsType
 {
     /// <summary>
-    /// The AWS SDK's default credential chain (environment variables, shared profile, container and instance
-    /// metadata, …). The default when nothing else is configured.
+    /// CredentialKit's own default chain, in the AWS SDKs' order: environment keys, web identity, the shared profile
+    /// (<see cref="SourceCredentialsOptions.ProfileName"/>, <c>AWS_PROFILE</c> or <c>default</c>; any kind
+    /// <see cref="Profile"/> reads), the container endpoint, instance metadata. The first configured link is chosen when
+    /// the provider is built (nothing is probed on the network then) and refreshed like every hop. The default when
+    /// nothing else is configured.
     /// </summary>
     Default = 0,
 

@@ -83,12 +83,7 @@ internal static class CommandLineSplitter
                 default:
                     if (char.IsWhiteSpace(c))
                     {
-                        if (inToken)
-                        {
-                            arguments.Add(current.ToString());
-                            current.Clear();
-                            inToken = false;
-                        }
+                        Flush(arguments, current, ref inToken);
                     }
                     else
                     {
@@ -100,11 +95,7 @@ internal static class CommandLineSplitter
             }
         }
 
-        if (inToken)
-        {
-            arguments.Add(current.ToString());
-        }
-
+        Flush(arguments, current, ref inToken);
         return arguments;
     }
 
@@ -156,12 +147,7 @@ internal static class CommandLineSplitter
             }
             else if (char.IsWhiteSpace(c) && !quoted)
             {
-                if (inToken)
-                {
-                    arguments.Add(current.ToString());
-                    current.Clear();
-                    inToken = false;
-                }
+                Flush(arguments, current, ref inToken);
             }
             else
             {
@@ -175,11 +161,18 @@ internal static class CommandLineSplitter
             throw new FormatException("it has a double quote that is never closed");
         }
 
+        Flush(arguments, current, ref inToken);
+        return arguments;
+    }
+
+    /// <summary>Ends the argument being built, if any (an empty quoted argument counts).</summary>
+    private static void Flush(List<string> arguments, StringBuilder current, ref bool inToken)
+    {
         if (inToken)
         {
             arguments.Add(current.ToString());
+            current.Clear();
+            inToken = false;
         }
-
-        return arguments;
     }
 }

@@ -212,21 +212,10 @@ public sealed class CredentialProcessSourceTests : IDisposable
     {
         _process.SleepSeconds = 1;
         _process.Succeeds(Time.GetUtcNow().AddHours(1));
-        var providers = Enumerable.Range(0, 50).Select(_ => _fixture.Create(Options())).ToList();
-        try
-        {
-            var all = await Task.WhenAll(providers.Select(p => p.GetCredentialsAsync().AsTask()));
+        var all = await _fixture.ConcurrentColdProvidersAsync(50, () => Options(), () => Task.CompletedTask);
 
-            Assert.Equal(1, _process.Runs);
-            Assert.All(all, c => Assert.Equal(FakeCredentialProcess.AccessKeyId, c.AccessKeyId));
-        }
-        finally
-        {
-            foreach (var provider in providers)
-            {
-                await provider.DisposeAsync();
-            }
-        }
+        Assert.Equal(1, _process.Runs);
+        Assert.All(all, c => Assert.Equal(FakeCredentialProcess.AccessKeyId, c.AccessKeyId));
     }
 
     [Fact]

@@ -105,24 +105,14 @@ public sealed class ContainerCredentialsSourceTests : IDisposable
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _answer = _ => new StubAnswer(200, MetadataStub.CredentialsJson(Now.AddHours(6)), Gate: release.Task);
-        var providers = Enumerable.Range(0, 1000).Select(_ => _fixture.Create(Options())).ToList();
-        try
+        var all = await _fixture.ConcurrentColdProvidersAsync(1000, () => Options(), async () =>
         {
-            var pending = providers.Select(p => p.GetCredentialsAsync().AsTask()).ToList();
             await Eventually.WaitAsync(() => _stub.Requests.Count == 1, "the first request");
             release.SetResult();
-            var all = await Task.WhenAll(pending);
+        });
 
-            Assert.Single(_stub.Requests);
-            Assert.All(all, c => Assert.Equal("ASIAMETADATAEXAMPLE1", c.AccessKeyId));
-        }
-        finally
-        {
-            foreach (var provider in providers)
-            {
-                await provider.DisposeAsync();
-            }
-        }
+        Assert.Single(_stub.Requests);
+        Assert.All(all, c => Assert.Equal("ASIAMETADATAEXAMPLE1", c.AccessKeyId));
     }
 
     [Fact]

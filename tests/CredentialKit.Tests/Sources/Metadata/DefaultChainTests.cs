@@ -11,15 +11,7 @@ public sealed class DefaultChainTests : IDisposable
 
     public DefaultChainTests()
     {
-        _stub = new MetadataStub(r => r.Path switch
-        {
-            "/latest/api/token" => new StubAnswer(200, "token-1"),
-            "/latest/meta-data/iam/security-credentials/" => new StubAnswer(200, "instance-role"),
-            "/latest/meta-data/iam/security-credentials/instance-role" =>
-                new StubAnswer(200, MetadataStub.CredentialsJson(_fixture.Provider.Time.GetUtcNow().AddHours(6), "ASIAINSTANCEEXAMPLE1", imds: true)),
-            "/task" => new StubAnswer(200, MetadataStub.CredentialsJson(_fixture.Provider.Time.GetUtcNow().AddHours(6), "ASIACONTAINEREXAMPL1")),
-            _ => new StubAnswer(404, string.Empty),
-        });
+        _stub = MetadataStub.Platform(() => _fixture.Provider.Time.GetUtcNow());
         _fixture.Environment["AWS_CONFIG_FILE"] = _fixture.PathOf("config");
         _fixture.Environment["AWS_SHARED_CREDENTIALS_FILE"] = _fixture.PathOf("credentials");
         _fixture.Environment[InstanceMetadataSettings.EndpointVariable] = _stub.BaseUri.ToString();

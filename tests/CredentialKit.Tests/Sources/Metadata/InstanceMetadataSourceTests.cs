@@ -204,24 +204,14 @@ public sealed class InstanceMetadataSourceTests : IDisposable
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         CredentialsGate = release.Task;
-        var providers = Enumerable.Range(0, 1000).Select(_ => _fixture.Create(Options())).ToList();
-        try
+        var all = await _fixture.ConcurrentColdProvidersAsync(1000, () => Options(), async () =>
         {
-            var pending = providers.Select(p => p.GetCredentialsAsync().AsTask()).ToList();
             await Eventually.WaitAsync(() => _stub.Count("GET", RolePath) == 1, "the credentials request");
             release.SetResult();
-            var all = await Task.WhenAll(pending);
+        });
 
-            Assert.Equal([("PUT", TokenPath), ("GET", RolesPath), ("GET", RolePath)], _stub.Requests.Select(r => (r.Method, r.Path)));
-            Assert.All(all, c => Assert.Equal("ASIAMETADATAEXAMPLE1", c.AccessKeyId));
-        }
-        finally
-        {
-            foreach (var provider in providers)
-            {
-                await provider.DisposeAsync();
-            }
-        }
+        Assert.Equal([("PUT", TokenPath), ("GET", RolesPath), ("GET", RolePath)], _stub.Requests.Select(r => (r.Method, r.Path)));
+        Assert.All(all, c => Assert.Equal("ASIAMETADATAEXAMPLE1", c.AccessKeyId));
     }
 
     [Fact]

@@ -34,6 +34,19 @@ internal sealed class MetadataStub : IDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>
+    /// A stub serving IMDS (role <c>instance-role</c>, key <c>ASIAINSTANCEEXAMPLE1</c>) and a container endpoint at
+    /// <c>/task</c> (key <c>ASIACONTAINEREXAMPL1</c>), sessions of 6 hours from <paramref name="now"/>.
+    /// </summary>
+    public static MetadataStub Platform(Func<DateTimeOffset> now) => new(r => r.Path switch
+    {
+        "/latest/api/token" => new StubAnswer(200, "token-1"),
+        "/latest/meta-data/iam/security-credentials/" => new StubAnswer(200, "instance-role"),
+        "/latest/meta-data/iam/security-credentials/instance-role" => new StubAnswer(200, CredentialsJson(now().AddHours(6), "ASIAINSTANCEEXAMPLE1", imds: true)),
+        "/task" => new StubAnswer(200, CredentialsJson(now().AddHours(6), "ASIACONTAINEREXAMPL1")),
+        _ => new StubAnswer(404, string.Empty),
+    });
+
     public Func<StubRequest, StubAnswer> Handler { get; set; }
 
     public IReadOnlyList<StubRequest> Requests => [.. _requests];
