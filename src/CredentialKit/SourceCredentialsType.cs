@@ -85,4 +85,14 @@ public enum SourceCredentialsType
     /// session itself; every provider of the process shares one request. Roles after it are role chaining (one hour at most).
     /// </summary>
     InstanceMetadata = 10,
+
+    /// <summary>
+    /// An SSO (IAM Identity Center) profile of the shared config file, named by <see cref="SourceCredentialsOptions.ProfileName"/>
+    /// (<c>AWS_PROFILE</c> or <c>default</c> when unset): <c>sso_session</c> or the legacy <c>sso_start_url</c> form. The
+    /// AWS CLI's token cache is read (and refreshed through SSO OIDC where the <c>sso_session</c> allows, writing the cache
+    /// back), role credentials come from the SSO portal, and when nothing can be refreshed the error says
+    /// <c>run aws sso login --profile X</c>. <see cref="Profile"/> reads the same profiles; this type also insists that
+    /// the profile is an SSO one. Roles after it are role chaining (one hour at most).
+    /// </summary>
+    Sso = 11,
 }

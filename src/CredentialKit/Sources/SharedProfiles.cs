@@ -62,6 +62,18 @@ internal sealed class SharedProfiles
     public ProfileChain Resolve(string name, Func<CancellationToken, ValueTask<string>>? mfaTokenCodeProvider) =>
         Resolve(name, [], mfaTokenCodeProvider);
 
+    /// <summary>Expands the SSO profile <paramref name="name"/>.</summary>
+    /// <exception cref="SharedProfileException">The profile is missing, is not an SSO profile, or lacks an SSO key.</exception>
+    public ProfileChain ResolveSso(string name)
+    {
+        if (_profiles.TryGetValue(name, out var profile) && Get(profile, "sso_session") is null && Get(profile, "sso_start_url") is null)
+        {
+            throw new SharedProfileException($"names profile '{name}', which is not an SSO profile (it has neither sso_session nor sso_start_url)");
+        }
+
+        return Resolve(name, mfaTokenCodeProvider: null);
+    }
+
     /// <summary>The long-term keys of <paramref name="name"/>, for GetSessionToken and GetFederationToken.</summary>
     /// <exception cref="SharedProfileException">The profile is missing or is not a profile of long-term keys.</exception>
     public SourceCredentials ResolveLongTerm(string name)

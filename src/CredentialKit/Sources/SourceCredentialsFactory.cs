@@ -65,6 +65,12 @@ internal static class SourceCredentialsFactory
                 return ProfilePlan(options, environment);
             case SourceCredentialsType.CredentialProcess:
                 return new SourcePlan(Anonymous(), LocalSourceSessions.CredentialProcess(CredentialProcessSettings.From(options.CredentialProcess)), []);
+            case SourceCredentialsType.Sso:
+            {
+                var chain = SharedProfiles.Load(environment).ResolveSso(SharedProfiles.ProfileNameOf(options, environment));
+                return new SourcePlan(chain.Signer, chain.Session, chain.Roles);
+            }
+
             case SourceCredentialsType.ContainerCredentials:
                 return new SourcePlan(Anonymous(), LocalSourceSessions.Container(ContainerCredentialsSettings.From(environment)), []);
             case SourceCredentialsType.InstanceMetadata:

@@ -14,6 +14,17 @@ internal static class LocalSourceValidator
                 Check(() => ContainerCredentialsSettings.From(environment), failures, "Source:Type", "is ContainerCredentials, but ",
                     $"the variables ECS or EKS Pod Identity set: {ContainerCredentialsSettings.RelativeUri}, or {ContainerCredentialsSettings.FullUri} with an optional authorization token");
                 break;
+            case SourceCredentialsType.Sso:
+                try
+                {
+                    _ = SharedProfiles.Load(environment).ResolveSso(SharedProfiles.ProfileNameOf(source, environment));
+                }
+                catch (SharedProfileException e)
+                {
+                    failures.Add("Source:ProfileName", e.Problem, "an SSO profile of the shared config file (sso_session, or sso_start_url with sso_region), with sso_account_id and sso_role_name");
+                }
+
+                break;
             case SourceCredentialsType.InstanceMetadata:
                 Check(() => InstanceMetadataSettings.From(environment), failures, "Source:Type", "is InstanceMetadata, but ",
                     $"instance metadata not turned off by {InstanceMetadataSettings.Disabled}, at the default address or {InstanceMetadataSettings.EndpointVariable}");

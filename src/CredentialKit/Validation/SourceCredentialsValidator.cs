@@ -32,7 +32,7 @@ internal static class SourceCredentialsValidator
         ("SecretAccessKey", o => !string.IsNullOrEmpty(o.SecretAccessKey), [Static, SessionToken, FederationToken]),
         ("SessionToken", o => !string.IsNullOrEmpty(o.SessionToken), [Static]),
         ("Credentials", o => o.Credentials is not null, [Instance, SessionToken, FederationToken]),
-        ("ProfileName", o => !string.IsNullOrEmpty(o.ProfileName), [Default, Profile, SessionToken, FederationToken]),
+        ("ProfileName", o => !string.IsNullOrEmpty(o.ProfileName), [Default, Profile, SourceCredentialsType.Sso, SessionToken, FederationToken]),
         ("RoleArn", o => !string.IsNullOrEmpty(o.RoleArn), [WebIdentity, Saml]),
         ("RoleSessionName", o => !string.IsNullOrEmpty(o.RoleSessionName), [WebIdentity]),
         ("TokenFile", o => !string.IsNullOrEmpty(o.TokenFile), [WebIdentity]),
@@ -90,7 +90,7 @@ internal static class SourceCredentialsValidator
                 return ValidateProfile(source, environment, failures);
             case Default:
                 return LocalSourceValidator.ValidateDefault(source, environment, failures);
-            case CredentialProcess or SourceCredentialsType.ContainerCredentials or SourceCredentialsType.InstanceMetadata:
+            case CredentialProcess or SourceCredentialsType.ContainerCredentials or SourceCredentialsType.InstanceMetadata or SourceCredentialsType.Sso:
                 LocalSourceValidator.Validate(source, environment, failures);
                 return new SourceFacts(ProducesSession: true, RolesAllowed: true);
         }

@@ -213,6 +213,32 @@ public sealed class SsoSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task SourceTypeSso_ServesTheSsoRoleSession()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromHours(8));
+        var options = Options(h, "dev");
+        options.Source.Type = SourceCredentialsType.Sso;
+        var provider = h.CreateProvider(options);
+
+        var credentials = await provider.GetCredentialsAsync();
+
+        Assert.Equal(credentials.AccessKeyId, Assert.Single(h.Server.Journal.Snapshot(), e => e.Operation == LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation).IssuedAccessKeyId);
+    }
+
+    [Fact]
+    public async Task SourceTypeSso_ProfileThatIsNotSso_FailsAtStart()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        var options = Options(h, "reports");
+        options.Source.Type = SourceCredentialsType.Sso;
+
+        var error = Assert.Throws<OptionsValidationException>(() => h.CreateProvider(options));
+
+        Assert.Contains("'reports', which is not an SSO profile", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingSsoSessionSection_FailsAtStartNamingIt()
     {
         await using var h = await LocalStsHarness.StartAsync();
