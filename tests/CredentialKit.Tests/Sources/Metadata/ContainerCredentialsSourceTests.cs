@@ -189,6 +189,33 @@ public sealed class ContainerCredentialsSourceTests : IDisposable
         Assert.Equal(("ASIAMETADATAEXAMPLE1", MetadataStub.Token), (call.SignerAccessKeyId, call.SignerSessionToken));
     }
 
+    [Fact]
+    public async Task Fetch_RecordsASourceSpanUnderTheRefreshSpan_WithoutSecrets()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "CredentialKit",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await using var provider = _fixture.Create(Options());
+        var subject = ProviderFixture.SessionOf(provider).RoleArn;
+
+        await provider.GetCredentialsAsync();
+
+        var source = Assert.Single(spans, a => a.OperationName == "CredentialKit.Source" && (string?)a.GetTagItem("credentialkit.role_arn") == subject);
+        Assert.Equal("container", source.GetTagItem("credentialkit.source"));
+        var refresh = Assert.Single(spans, a => a.OperationName == "CredentialKit.Refresh" && (string?)a.GetTagItem("credentialkit.role_arn") == subject);
+        Assert.Equal(refresh.SpanId, source.ParentSpanId);
+        foreach (var tag in new[] { source, refresh }.SelectMany(a => a.TagObjects))
+        {
+            Assert.DoesNotContain(MetadataStub.Secret, tag.Value?.ToString() ?? string.Empty, StringComparison.Ordinal);
+            Assert.DoesNotContain(AuthToken, tag.Value?.ToString() ?? string.Empty, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:8080/creds", true)]
     [InlineData("http://127.1.2.3/creds", true)]
