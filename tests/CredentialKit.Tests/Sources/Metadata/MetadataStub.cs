@@ -18,17 +18,14 @@ internal sealed record StubRequest(string Method, string Path, IReadOnlyDictiona
 /// </summary>
 internal sealed class MetadataStub : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly ConcurrentQueue<StubRequest> _requests = new();
     private readonly Task _loop;
 
     public MetadataStub(Func<StubRequest, StubAnswer> handler)
     {
         Handler = handler;
-        var port = FreePort();
-        BaseUri = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(BaseUri.ToString());
-        _listener.Start();
+        (_listener, BaseUri) = Listen();
         _loop = Task.Run(LoopAsync);
     }
 
@@ -73,11 +70,34 @@ internal sealed class MetadataStub : IDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// Binds a free loopback port. HttpListener cannot bind port 0, so a port is probed first; another process (the machine
+    /// runs several test runs at once) may take it in between, so binding is retried on a fresh port.
+    /// </summary>
+    private static (HttpListener Listener, Uri BaseUri) Listen()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        for (var attempt = 1; ; attempt++)
+        {
+            int port;
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
+
+            var uri = new Uri($"http://127.0.0.1:{port}/");
+            var listener = new HttpListener();
+            listener.Prefixes.Add(uri.ToString());
+            try
+            {
+                listener.Start();
+                return (listener, uri);
+            }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+                listener.Close();
+            }
+        }
     }
 
     private async Task LoopAsync()
