@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
+using CredentialKit.IntegrationTests.Helpers;
 
 namespace CredentialKit.IntegrationTests.Sources;
 
@@ -101,20 +99,7 @@ public sealed class BotocoreParityTests : IAsyncLifetime
             external_id = {LocalStsDemo.ReportsExternalId}
             role_session_name = parity
             """);
-        var token = _server.CredentialEndpoints.IssueSsoToken(TimeSpan.FromHours(8));
-        File.WriteAllText(
-            Path.Combine(_home, ".aws", "sso", "cache", Convert.ToHexString(SHA1.HashData(Encoding.UTF8.GetBytes("corp"))).ToLowerInvariant() + ".json"),
-            JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["startUrl"] = StartUrl,
-                ["region"] = "us-east-1",
-                ["accessToken"] = token.AccessToken,
-                ["expiresAt"] = token.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"),
-                ["clientId"] = token.ClientId,
-                ["clientSecret"] = token.ClientSecret,
-                ["registrationExpiresAt"] = token.RegistrationExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"),
-                ["refreshToken"] = token.RefreshToken,
-            }));
+        SsoCacheFile.Write(_home, "corp", StartUrl, _server.CredentialEndpoints.IssueSsoToken(TimeSpan.FromHours(8)));
 
         var endpoint = _server.Endpoint.ToString();
         _environment = new Dictionary<string, string>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using CredentialKit.IntegrationTests.Helpers;
 using Microsoft.Extensions.Options;
@@ -51,24 +49,13 @@ public sealed class SsoSourceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
-    private string CachePath(string key) =>
-        Path.Combine(_home, ".aws", "sso", "cache", Convert.ToHexString(SHA1.HashData(Encoding.UTF8.GetBytes(key))).ToLowerInvariant() + ".json");
+    private string CachePath(string key) => SsoCacheFile.PathOf(_home, key);
 
     /// <summary>Plays <c>aws sso login</c>: a token from LocalSts, written where the CLI writes it.</summary>
     private LocalStsSsoToken Login(LocalStsHarness h, string cacheKey, TimeSpan lifetime)
     {
         var token = h.Server.CredentialEndpoints.IssueSsoToken(lifetime);
-        File.WriteAllText(CachePath(cacheKey), JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["startUrl"] = StartUrl,
-            ["region"] = "us-east-1",
-            ["accessToken"] = token.AccessToken,
-            ["expiresAt"] = token.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"),
-            ["clientId"] = token.ClientId,
-            ["clientSecret"] = token.ClientSecret,
-            ["registrationExpiresAt"] = token.RegistrationExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"),
-            ["refreshToken"] = token.RefreshToken,
-        }));
+        SsoCacheFile.Write(_home, cacheKey, StartUrl, token);
         return token;
     }
 
