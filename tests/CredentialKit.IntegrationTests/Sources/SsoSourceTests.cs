@@ -95,6 +95,24 @@ public sealed class SsoSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task SourceTypeDefault_WithAwsProfileNamingTheSsoChain_ChainsTheSame()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromHours(8));
+        var options = Options(h, "reports");
+        options.Source.Type = SourceCredentialsType.Default;
+        options.Source.ProfileName = null;
+        var environment = options.Source.EnvironmentVariables!;
+        options.Source.EnvironmentVariables = name => name == "AWS_PROFILE" ? "reports" : environment(name);
+        var provider = h.CreateProvider(options);
+
+        var credentials = await provider.GetCredentialsAsync();
+
+        Assert.Equal(ReportsSessionArn, credentials.AssumedRoleArn);
+        Assert.Equal(1, Count(h, LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation));
+    }
+
+    [Fact]
     public async Task TokenNearItsEnd_IsRefreshedThroughCreateToken_AndTheCacheIsWrittenBack()
     {
         await using var h = await LocalStsHarness.StartAsync();
