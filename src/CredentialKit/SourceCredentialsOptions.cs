@@ -37,10 +37,10 @@ public sealed class SourceCredentialsOptions
 
     /// <summary>
     /// Gets or sets the name of a profile in the shared AWS config and credentials files: the start of the chain for
-    /// <see cref="SourceCredentialsType.Profile"/>, or the long-term credentials that sign
+    /// <see cref="SourceCredentialsType.Profile"/>, the profile link of <see cref="SourceCredentialsType.Default"/>, or the long-term credentials that sign
     /// <see cref="SourceCredentialsType.SessionToken"/> and <see cref="SourceCredentialsType.FederationToken"/>.
     /// </summary>
-    /// <value>The default is <see langword="null"/>: for <see cref="SourceCredentialsType.Profile"/>, <c>AWS_PROFILE</c> or <c>default</c>.</value>
+    /// <value>The default is <see langword="null"/>: for <see cref="SourceCredentialsType.Profile"/> and <see cref="SourceCredentialsType.Default"/>, <c>AWS_PROFILE</c> or <c>default</c>.</value>
     public string? ProfileName { get; set; }
 
     /// <summary>
@@ -118,6 +118,13 @@ public sealed class SourceCredentialsOptions
     /// <see cref="SourceCredentialsType.Profile"/> hops with <c>mfa_serial</c>. A code is never sent twice. Set in code only.
     /// </summary>
     public Func<CancellationToken, ValueTask<string>>? MfaTokenCodeProvider { get; set; }
+
+    /// <summary>
+    /// Gets or sets the command line, for <see cref="SourceCredentialsType.CredentialProcess"/>, written as a
+    /// <c>credential_process</c> line of the AWS config file (for example <c>/usr/local/bin/aws-vault export --format=json dev</c>).
+    /// It is split into arguments as the AWS CLI splits it and run without a shell; never logged (only its executable is named).
+    /// </summary>
+    public string? CredentialProcess { get; set; }
 
     /// <summary>
     /// Looks up environment variables (<c>AWS_ROLE_ARN</c>, <c>AWS_CONFIG_FILE</c>, …). Tests replace it; the default reads

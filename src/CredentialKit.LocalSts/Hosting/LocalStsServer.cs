@@ -55,7 +55,11 @@ public sealed class LocalStsServer : IAsyncDisposable
         _state = new StsState(new IdentityStore(options.Accounts), _sessions, options, _time);
         Faults = new LocalStsFaults(_time, options.RateLimit);
         Journal = new LocalStsJournal(options.JournalCapacity);
+        CredentialEndpoints = new LocalStsCredentialEndpoints(() => Endpoint, _time);
     }
+
+    /// <summary>The container-credentials and instance metadata endpoints served on the same port.</summary>
+    public LocalStsCredentialEndpoints CredentialEndpoints { get; }
 
     /// <summary>The options the server was created with.</summary>
     public LocalStsOptions Options { get; }
@@ -149,7 +153,8 @@ public sealed class LocalStsServer : IAsyncDisposable
         var handler = new StsRequestHandler(
             _state, new SigV4Verifier(_state.Identities, _sessions, Options, _time), operations, Faults, Journal, logger, _stopping.Token);
         _handler = handler;
-        var router = new RequestRouter(_time, [new ControlApiHandler(this)], handler.HandleAsync);
+        var credentialEndpoints = new CredentialEndpointsHandler(_state, CredentialEndpoints, Faults, Journal, _stopping.Token);
+        var router = new RequestRouter(_time, [new ControlApiHandler(this), credentialEndpoints], handler.HandleAsync);
         app.Run(router.HandleAsync);
 
         _app = app;

@@ -19,10 +19,16 @@ internal sealed class SharedProfiles
     private static readonly string[] SupportedCredentialSources = ["Environment", "Ec2InstanceMetadata", "EcsContainer"];
 
     private readonly Dictionary<string, Dictionary<string, string>> _profiles;
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _ssoSessions;
+    private readonly SourceEnvironment _environment;
 
-    private SharedProfiles(Dictionary<string, Dictionary<string, string>> profiles, string configPath, string credentialsPath)
+    private SharedProfiles(
+        Dictionary<string, Dictionary<string, string>> profiles, Dictionary<string, IReadOnlyDictionary<string, string>> ssoSessions,
+        string configPath, string credentialsPath, SourceEnvironment environment)
     {
         _profiles = profiles;
+        _ssoSessions = ssoSessions;
+        _environment = environment;
         ConfigPath = configPath;
         CredentialsPath = credentialsPath;
     }
@@ -43,9 +49,12 @@ internal sealed class SharedProfiles
         var configPath = environment.Get(SourceEnvironment.ConfigFile) ?? Path.Combine(home, ".aws", "config");
         var credentialsPath = environment.Get(SourceEnvironment.SharedCredentialsFile) ?? Path.Combine(home, ".aws", "credentials");
         var profiles = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        Merge(profiles, Parse(configPath), isConfigFile: true);
+        var config = Parse(configPath);
+        Merge(profiles, config, isConfigFile: true);
         Merge(profiles, Parse(credentialsPath), isConfigFile: false);
-        return new SharedProfiles(profiles, configPath, credentialsPath);
+        var ssoSessions = config.Where(s => s.Key.StartsWith("sso-session ", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key["sso-session ".Length..].Trim(), s => (IReadOnlyDictionary<string, string>)s.Value, StringComparer.Ordinal);
+        return new SharedProfiles(profiles, ssoSessions, configPath, credentialsPath, environment);
     }
 
     /// <summary>Expands <paramref name="name"/> into a chain.</summary>
@@ -53,12 +62,24 @@ internal sealed class SharedProfiles
     public ProfileChain Resolve(string name, Func<CancellationToken, ValueTask<string>>? mfaTokenCodeProvider) =>
         Resolve(name, [], mfaTokenCodeProvider);
 
+    /// <summary>Expands the SSO profile <paramref name="name"/>.</summary>
+    /// <exception cref="SharedProfileException">The profile is missing, is not an SSO profile, or lacks an SSO key.</exception>
+    public ProfileChain ResolveSso(string name)
+    {
+        if (_profiles.TryGetValue(name, out var profile) && Get(profile, "sso_session") is null && Get(profile, "sso_start_url") is null)
+        {
+            throw new SharedProfileException($"names profile '{name}', which is not an SSO profile (it has neither sso_session nor sso_start_url)");
+        }
+
+        return Resolve(name, mfaTokenCodeProvider: null);
+    }
+
     /// <summary>The long-term keys of <paramref name="name"/>, for GetSessionToken and GetFederationToken.</summary>
     /// <exception cref="SharedProfileException">The profile is missing or is not a profile of long-term keys.</exception>
     public SourceCredentials ResolveLongTerm(string name)
     {
         var chain = Resolve(name, mfaTokenCodeProvider: null);
-        if (chain.Roles.Count > 0 || chain.WebIdentity is not null)
+        if (chain.Roles.Count > 0 || chain.Session is not null)
         {
             throw new SharedProfileException(
                 $"is '{name}', which assumes a role; GetSessionToken and GetFederationToken need the long-term keys of an IAM user");
@@ -84,7 +105,7 @@ internal sealed class SharedProfiles
         visited.Add(name);
         if (Get(profile, "role_arn") is not { } roleArn)
         {
-            return new ProfileChain(LongTermKeys(name, profile), WebIdentity: null, Roles: [], [.. visited]);
+            return LongTermOrSession(name, profile, visited);
         }
 
         var sourceProfile = Get(profile, "source_profile");
@@ -95,7 +116,7 @@ internal sealed class SharedProfiles
             var web = new WebIdentitySettings(
                 roleArn, Get(profile, "role_session_name") ?? RoleSessionNames.Default, tokenFile, TokenProvider: null,
                 DurationOf(name, profile) ?? RefreshDefaults.SessionDuration, Policy: null, []);
-            return new ProfileChain(SourceCredentialsFactory.Anonymous(), web, [], [.. visited]);
+            return new ProfileChain(SourceCredentialsFactory.Anonymous(), SourceCredentialsFactory.WebIdentity(web), [], [.. visited]);
         }
 
         var role = new AssumeRoleOptions
@@ -113,7 +134,7 @@ internal sealed class SharedProfiles
         {
             // A profile naming itself as its source uses its own keys (the AWS CLI's rule), not a loop.
             inner = sourceProfile == name
-                ? new ProfileChain(LongTermKeys(name, profile), null, [], [.. visited])
+                ? LongTermOrSession(name, profile, visited)
                 : Resolve(sourceProfile, visited, mfa);
         }
         else if (Get(profile, "credential_source") is { } credentialSource)
@@ -124,8 +145,7 @@ internal sealed class SharedProfiles
                     $"is '{visited[0]}', whose profile '{name}' has credential_source '{credentialSource}', which is not one of {string.Join(", ", SupportedCredentialSources)}");
             }
 
-            // Each of the three is a step of the SDK's default chain, which CredentialKit uses for them.
-            inner = new ProfileChain(SourceCredentialsFactory.Default(), null, [], [.. visited]);
+            inner = CredentialSource(name, credentialSource, visited);
         }
         else
         {
@@ -136,19 +156,78 @@ internal sealed class SharedProfiles
         return inner with { Roles = [.. inner.Roles, role], Path = [.. visited] };
     }
 
-    private SourceCredentials LongTermKeys(string name, Dictionary<string, string> profile)
+    /// <summary>
+    /// What <c>credential_source</c> names, run by CredentialKit itself: the container endpoint or instance metadata as a
+    /// refreshing hop 0, or the keys of the environment variables.
+    /// </summary>
+    private ProfileChain CredentialSource(string name, string credentialSource, List<string> visited)
+    {
+        try
+        {
+            return credentialSource switch
+            {
+                "EcsContainer" => new ProfileChain(SourceCredentialsFactory.Anonymous(),
+                    LocalSourceSessions.Container(ContainerCredentialsSettings.From(_environment)), [], [.. visited]),
+                "Ec2InstanceMetadata" => new ProfileChain(SourceCredentialsFactory.Anonymous(),
+                    LocalSourceSessions.InstanceMetadata(InstanceMetadataSettings.From(_environment)), [], [.. visited]),
+                _ => new ProfileChain(EnvironmentKeys(), Session: null, [], [.. visited]),
+            };
+        }
+        catch (ArgumentException e) when (e is not SharedProfileException)
+        {
+            throw new SharedProfileException($"is '{visited[0]}', whose profile '{name}' has credential_source {credentialSource}, but {e.Message.TrimEnd('.')}");
+        }
+    }
+
+    private SourceCredentials EnvironmentKeys() =>
+        _environment.Get("AWS_ACCESS_KEY_ID") is { } accessKeyId && _environment.Get("AWS_SECRET_ACCESS_KEY") is { } secret
+            ? SourceCredentialsFactory.StaticKeys(accessKeyId, secret, _environment.Get("AWS_SESSION_TOKEN"))
+            : throw new ArgumentException("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set.");
+
+    /// <summary>The innermost profile of a chain: its long-term keys, or the session its <c>credential_process</c> issues.</summary>
+    private ProfileChain LongTermOrSession(string name, Dictionary<string, string> profile, List<string> visited)
     {
         var accessKeyId = Get(profile, "aws_access_key_id");
         var secret = Get(profile, "aws_secret_access_key");
         if (accessKeyId is not null && secret is not null)
         {
-            return SourceCredentialsFactory.StaticKeys(accessKeyId, secret, Get(profile, "aws_session_token"));
+            return new ProfileChain(SourceCredentialsFactory.StaticKeys(accessKeyId, secret, Get(profile, "aws_session_token")), Session: null, [], [.. visited]);
         }
 
-        var unsupported = new[] { "credential_process", "sso_session", "sso_start_url", "login_session" }.FirstOrDefault(k => Get(profile, k) is not null);
+        if (Get(profile, "credential_process") is { } command)
+        {
+            CredentialProcessSettings settings;
+            try
+            {
+                settings = CredentialProcessSettings.From(command);
+            }
+            catch (ArgumentException e)
+            {
+                throw new SharedProfileException($"names profile '{name}', whose credential_process is unusable: {e.Message}");
+            }
+
+            return new ProfileChain(SourceCredentialsFactory.Anonymous(), LocalSourceSessions.CredentialProcess(settings), [], [.. visited]);
+        }
+
+        if (Get(profile, "sso_session") is not null || Get(profile, "sso_start_url") is not null)
+        {
+            SsoSettings settings;
+            try
+            {
+                settings = SsoSettings.From(name, profile, _ssoSessions, _environment);
+            }
+            catch (ArgumentException e) when (e is not SharedProfileException)
+            {
+                throw new SharedProfileException($"names profile '{name}', an SSO profile, but {e.Message}");
+            }
+
+            return new ProfileChain(SourceCredentialsFactory.Anonymous(), LocalSourceSessions.Sso(settings), [], [.. visited]);
+        }
+
+        var unsupported = new[] { "login_session" }.FirstOrDefault(k => Get(profile, k) is not null);
         throw new SharedProfileException(unsupported is not null
-            ? $"names profile '{name}', which uses {unsupported}; CredentialKit reads keys, role chains and web identity only (use Source:Type Default for it)"
-            : $"names profile '{name}', which has neither aws_access_key_id with aws_secret_access_key nor role_arn");
+            ? $"names profile '{name}', which uses {unsupported}; CredentialKit does not read it yet (docs/sources.md lists what it reads)"
+            : $"names profile '{name}', which has neither aws_access_key_id with aws_secret_access_key, credential_process, sso_session, sso_start_url nor role_arn");
     }
 
     private static TimeSpan? DurationOf(string name, Dictionary<string, string> profile)
@@ -266,12 +345,15 @@ internal sealed class SharedProfiles
     }
 }
 
-/// <summary>A profile expanded: what signs first, an optional web identity hop 0, and the roles after it.</summary>
-/// <param name="Signer">The long-term keys, the default chain, or anonymous for web identity.</param>
-/// <param name="WebIdentity">The web identity session that starts the chain, if the innermost profile has one.</param>
+/// <summary>A profile expanded: what signs first, an optional session-issuing hop 0, and the roles after it.</summary>
+/// <param name="Signer">The long-term keys, the default chain, or anonymous for a session-issuing source.</param>
+/// <param name="Session">
+/// The session that starts the chain (web identity, credential_process, container, instance metadata), if the innermost
+/// profile issues one.
+/// </param>
 /// <param name="Roles">The roles to assume in order, innermost profile first.</param>
 /// <param name="Path">The profiles visited, outermost first.</param>
-internal sealed record ProfileChain(SourceCredentials Signer, WebIdentitySettings? WebIdentity, IReadOnlyList<AssumeRoleOptions> Roles, IReadOnlyList<string> Path);
+internal sealed record ProfileChain(SourceCredentials Signer, SourceSession? Session, IReadOnlyList<AssumeRoleOptions> Roles, IReadOnlyList<string> Path);
 
 /// <summary>A shared-config profile CredentialKit cannot expand; the message continues <c>Source:ProfileName …</c>.</summary>
 internal sealed class SharedProfileException(string problem) : ArgumentException(problem)

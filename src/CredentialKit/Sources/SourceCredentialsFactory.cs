@@ -30,7 +30,9 @@ internal static class SourceCredentialsFactory
     {
         switch (options.Type)
         {
-            case SourceCredentialsType.Default or SourceCredentialsType.Static or SourceCredentialsType.Credentials:
+            case SourceCredentialsType.Default:
+                return DefaultChain.Plan(options, environment);
+            case SourceCredentialsType.Static or SourceCredentialsType.Credentials:
                 return new SourcePlan(Create(options), Session: null, ProfileRoles: []);
             case SourceCredentialsType.WebIdentity:
                 return new SourcePlan(Anonymous(), WebIdentity(WebIdentitySettings.From(options, environment)), []);
@@ -61,6 +63,18 @@ internal static class SourceCredentialsFactory
 
             case SourceCredentialsType.Profile:
                 return ProfilePlan(options, environment);
+            case SourceCredentialsType.CredentialProcess:
+                return new SourcePlan(Anonymous(), LocalSourceSessions.CredentialProcess(CredentialProcessSettings.From(options.CredentialProcess)), []);
+            case SourceCredentialsType.Sso:
+            {
+                var chain = SharedProfiles.Load(environment).ResolveSso(SharedProfiles.ProfileNameOf(options, environment));
+                return new SourcePlan(chain.Signer, chain.Session, chain.Roles);
+            }
+
+            case SourceCredentialsType.ContainerCredentials:
+                return new SourcePlan(Anonymous(), LocalSourceSessions.Container(ContainerCredentialsSettings.From(environment)), []);
+            case SourceCredentialsType.InstanceMetadata:
+                return new SourcePlan(Anonymous(), LocalSourceSessions.InstanceMetadata(InstanceMetadataSettings.From(environment)), []);
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Type, "Unknown Source.Type.");
         }
@@ -122,6 +136,6 @@ internal static class SourceCredentialsFactory
     private static SourcePlan ProfilePlan(SourceCredentialsOptions options, SourceEnvironment environment)
     {
         var chain = SharedProfiles.Load(environment).Resolve(SharedProfiles.ProfileNameOf(options, environment), options.MfaTokenCodeProvider);
-        return new SourcePlan(chain.Signer, chain.WebIdentity is { } web ? WebIdentity(web) : null, chain.Roles);
+        return new SourcePlan(chain.Signer, chain.Session, chain.Roles);
     }
 }

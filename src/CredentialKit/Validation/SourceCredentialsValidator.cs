@@ -17,6 +17,7 @@ internal static class SourceCredentialsValidator
     private const SourceCredentialsType Saml = SourceCredentialsType.Saml;
     private const SourceCredentialsType FederationToken = SourceCredentialsType.FederationToken;
     private const SourceCredentialsType Profile = SourceCredentialsType.Profile;
+    private const SourceCredentialsType CredentialProcess = SourceCredentialsType.CredentialProcess;
 
     private const string RoleDurationAllowed = "00:15:00 to 12:00:00 in whole seconds (900–43200 s), and at most the role's MaxSessionDuration";
     private const string TokenDurationAllowed = "00:15:00 to 1.12:00:00 in whole seconds (900–129600 s)";
@@ -31,7 +32,7 @@ internal static class SourceCredentialsValidator
         ("SecretAccessKey", o => !string.IsNullOrEmpty(o.SecretAccessKey), [Static, SessionToken, FederationToken]),
         ("SessionToken", o => !string.IsNullOrEmpty(o.SessionToken), [Static]),
         ("Credentials", o => o.Credentials is not null, [Instance, SessionToken, FederationToken]),
-        ("ProfileName", o => !string.IsNullOrEmpty(o.ProfileName), [Profile, SessionToken, FederationToken]),
+        ("ProfileName", o => !string.IsNullOrEmpty(o.ProfileName), [Default, Profile, SourceCredentialsType.Sso, SessionToken, FederationToken]),
         ("RoleArn", o => !string.IsNullOrEmpty(o.RoleArn), [WebIdentity, Saml]),
         ("RoleSessionName", o => !string.IsNullOrEmpty(o.RoleSessionName), [WebIdentity]),
         ("TokenFile", o => !string.IsNullOrEmpty(o.TokenFile), [WebIdentity]),
@@ -45,6 +46,7 @@ internal static class SourceCredentialsValidator
         ("Tags", o => o.Tags.Count > 0, [FederationToken]),
         ("MfaSerialNumber", o => !string.IsNullOrEmpty(o.MfaSerialNumber), [SessionToken]),
         ("MfaTokenCodeProvider", o => o.MfaTokenCodeProvider is not null, [SessionToken, Profile]),
+        ("CredentialProcess", o => !string.IsNullOrEmpty(o.CredentialProcess), [CredentialProcess]),
     ];
 
     /// <summary>Validates the source and says what it means for the roles after it.</summary>
@@ -86,6 +88,11 @@ internal static class SourceCredentialsValidator
                 return new SourceFacts(ProducesSession: true, RolesAllowed: false);
             case Profile:
                 return ValidateProfile(source, environment, failures);
+            case Default:
+                return LocalSourceValidator.ValidateDefault(source, environment, failures);
+            case CredentialProcess or SourceCredentialsType.ContainerCredentials or SourceCredentialsType.InstanceMetadata or SourceCredentialsType.Sso:
+                LocalSourceValidator.Validate(source, environment, failures);
+                return new SourceFacts(ProducesSession: true, RolesAllowed: true);
         }
 
         return new SourceFacts(ProducesSession: false, RolesAllowed: true);
@@ -287,7 +294,7 @@ internal static class SourceCredentialsValidator
             AssumeRoleValidator.ValidateHop(role, path, failures);
         }
 
-        return new SourceFacts(ProducesSession: chain.Roles.Count > 0 || chain.WebIdentity is not null, RolesAllowed: true);
+        return new SourceFacts(ProducesSession: chain.Roles.Count > 0 || chain.Session is not null, RolesAllowed: true);
     }
 
     private static void ValidateDuration(SourceCredentialsOptions source, ValidationFailures failures, TimeSpan maximum, string allowed)

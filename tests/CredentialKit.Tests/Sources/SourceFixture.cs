@@ -58,6 +58,28 @@ internal sealed class SourceFixture : IDisposable
 
     public ICredentialProvider Create(CredentialKitProfileOptions options) => Provider.Create(options);
 
+    /// <summary>
+    /// Starts <paramref name="count"/> providers, each with its own cache, on a cold source at once; runs
+    /// <paramref name="whileWaiting"/> while they wait (to release a held answer), and returns what each got.
+    /// </summary>
+    public async Task<SessionCredentials[]> ConcurrentColdProvidersAsync(int count, Func<CredentialKitProfileOptions> options, Func<Task> whileWaiting)
+    {
+        var providers = Enumerable.Range(0, count).Select(_ => Create(options())).ToList();
+        try
+        {
+            var pending = providers.Select(p => p.GetCredentialsAsync().AsTask()).ToList();
+            await whileWaiting();
+            return await Task.WhenAll(pending);
+        }
+        finally
+        {
+            foreach (var provider in providers)
+            {
+                await provider.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>Moves the clock past the point where a one-hour session is usable, so the next call waits for a refresh.</summary>
     public void PastUsable(TimeSpan? lifetime = null) =>
         Provider.Time.Advance((lifetime ?? TimeSpan.FromHours(1)) - TimeSpan.FromSeconds(30));

@@ -58,7 +58,11 @@ public class CredentialKitProfileOptionsValidatorTests
     [Fact]
     public void Validate_NoRoles_Fails()
     {
-        var failure = Assert.Single(Failures(new CredentialKitProfileOptions()));
+        var options = new CredentialKitProfileOptions();
+        options.Source.Type = SourceCredentialsType.Static;
+        options.Source.AccessKeyId = "AKIAIOSFODNN7EXAMPLE";
+        options.Source.SecretAccessKey = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY00";
+        var failure = Assert.Single(Failures(options));
 
         Assert.Equal("Roles has no role; allowed: one or more roles, assumed in order, each with a RoleArn.", failure);
     }

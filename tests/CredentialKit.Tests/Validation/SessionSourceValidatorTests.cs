@@ -198,7 +198,14 @@ public class SessionSourceValidatorTests
     [Fact]
     public void SignOnlySource_StillNeedsARole()
     {
+        // Default whose chain resolves to environment keys signs only (a chain resolving to a session needs no role).
         var options = CreateSut(SourceCredentialsType.Default);
+        options.Source.EnvironmentVariables = name => name switch
+        {
+            "AWS_ACCESS_KEY_ID" => "AKIAIOSFODNN7EXAMPLE",
+            "AWS_SECRET_ACCESS_KEY" => "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY00",
+            _ => null,
+        };
 
         Assert.Equal("Roles has no role; allowed: one or more roles, assumed in order, each with a RoleArn.", Assert.Single(Failures(options)));
     }

@@ -139,7 +139,7 @@ public class SourceCredentialsValidatorTests
     {
         var failure = Assert.Single(Failures(CreateSut((SourceCredentialsType)42, null, null)));
 
-        Assert.Equal("Source:Type is 42, which is not a defined value; allowed: Default, Static, Credentials, WebIdentity, SessionToken, Saml, FederationToken, Profile.", failure);
+        Assert.Equal("Source:Type is 42, which is not a defined value; allowed: Default, Static, Credentials, WebIdentity, SessionToken, Saml, FederationToken, Profile, CredentialProcess, ContainerCredentials, InstanceMetadata, Sso.", failure);
     }
 
     [Fact]

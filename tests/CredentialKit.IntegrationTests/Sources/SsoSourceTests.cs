@@ -1,0 +1,255 @@
+using System.Text.Json;
+using CredentialKit.IntegrationTests.Helpers;
+using Microsoft.Extensions.Options;
+using static CredentialKit.IntegrationTests.Helpers.LocalStsHarness;
+
+namespace CredentialKit.IntegrationTests.Sources;
+
+/// <summary>
+/// SSO profiles (sso_session and the legacy sso_start_url form) over the AWS SDK's own SSO and SSO OIDC clients against
+/// LocalSts's SSO portal and OIDC endpoints, with the AWS CLI's token cache in a temporary home directory.
+/// </summary>
+public sealed class SsoSourceTests : IDisposable
+{
+    private const string StartUrl = "https://corp.awsapps.com/start";
+    private readonly string _home = Path.Combine(Path.GetTempPath(), "ck-it-sso-" + Guid.NewGuid().ToString("N"));
+
+    public SsoSourceTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_home, ".aws", "sso", "cache"));
+        File.WriteAllText(Path.Combine(_home, ".aws", "config"), $"""
+            [profile dev]
+            sso_session = corp
+            sso_account_id = {LocalStsDemo.AccountId}
+            sso_role_name = hub
+
+            [sso-session corp]
+            sso_start_url = {StartUrl}
+            sso_region = us-east-1
+            sso_registration_scopes = sso:account:access
+
+            [profile legacy]
+            sso_start_url = {StartUrl}
+            sso_region = us-east-1
+            sso_account_id = {LocalStsDemo.AccountId}
+            sso_role_name = hub
+
+            [profile reports]
+            role_arn = {LocalStsDemo.ReportsRoleArn}
+            source_profile = dev
+            external_id = {LocalStsDemo.ReportsExternalId}
+            role_session_name = {ReportsSessionName}
+
+            [profile nosession]
+            sso_session = missing
+            sso_account_id = {LocalStsDemo.AccountId}
+            sso_role_name = hub
+            """);
+    }
+
+    public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    private string CachePath(string key) => SsoCacheFile.PathOf(_home, key);
+
+    /// <summary>Plays <c>aws sso login</c>: a token from LocalSts, written where the CLI writes it.</summary>
+    private LocalStsSsoToken Login(LocalStsHarness h, string cacheKey, TimeSpan lifetime)
+    {
+        var token = h.Server.CredentialEndpoints.IssueSsoToken(lifetime);
+        SsoCacheFile.Write(_home, cacheKey, StartUrl, token);
+        return token;
+    }
+
+    private CredentialKitProfileOptions Options(LocalStsHarness h, string profile)
+    {
+        var options = h.Profile();
+        options.Roles.Clear();
+        options.Source.Type = SourceCredentialsType.Profile;
+        options.Source.AccessKeyId = null;
+        options.Source.SecretAccessKey = null;
+        options.Source.ProfileName = profile;
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = _home,
+            ["AWS_ENDPOINT_URL_SSO"] = h.Server.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_SSO_OIDC"] = h.Server.Endpoint.ToString(),
+        };
+        options.Source.EnvironmentVariables = name => environment.GetValueOrDefault(name);
+        return options;
+    }
+
+    private static int Count(LocalStsHarness h, string operation) => h.Server.Journal.Snapshot().Count(e => e.Operation == operation && e.Succeeded);
+
+    [Fact]
+    public async Task SsoSession_ThenRoleChain_ChainsOverTheRealSdkClients()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromHours(8));
+        var provider = h.CreateProvider(Options(h, "reports"));
+
+        var credentials = await provider.GetCredentialsAsync();
+
+        Assert.Equal(ReportsSessionArn, credentials.AssumedRoleArn);
+        Assert.Equal(1, Count(h, LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation));
+        Assert.Equal(0, Count(h, LocalStsCredentialEndpoints.SsoCreateTokenOperation));
+        Assert.Equal("arn:aws:sts::111122223333:assumed-role/hub/sso-user", Assert.Single(h.AssumeRoleRequests()).CallerArn);
+    }
+
+    [Fact]
+    public async Task SourceTypeDefault_WithAwsProfileNamingTheSsoChain_ChainsTheSame()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromHours(8));
+        var options = Options(h, "reports");
+        options.Source.Type = SourceCredentialsType.Default;
+        options.Source.ProfileName = null;
+        var environment = options.Source.EnvironmentVariables!;
+        options.Source.EnvironmentVariables = name => name == "AWS_PROFILE" ? "reports" : environment(name);
+        var provider = h.CreateProvider(options);
+
+        var credentials = await provider.GetCredentialsAsync();
+
+        Assert.Equal(ReportsSessionArn, credentials.AssumedRoleArn);
+        Assert.Equal(1, Count(h, LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation));
+    }
+
+    [Fact]
+    public async Task TokenNearItsEnd_IsRefreshedThroughCreateToken_AndTheCacheIsWrittenBack()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        var login = Login(h, "corp", TimeSpan.FromMinutes(5));
+        var provider = h.CreateProvider(Options(h, "dev"));
+
+        await provider.GetCredentialsAsync();
+
+        Assert.Equal(1, Count(h, LocalStsCredentialEndpoints.SsoCreateTokenOperation));
+        using var cache = JsonDocument.Parse(File.ReadAllText(CachePath("corp")));
+        var root = cache.RootElement;
+        Assert.NotEqual(login.AccessToken, root.GetProperty("accessToken").GetString());
+        Assert.NotEqual(login.RefreshToken, root.GetProperty("refreshToken").GetString());
+        Assert.Equal(StartUrl, root.GetProperty("startUrl").GetString());
+        Assert.Equal(login.ClientId, root.GetProperty("clientId").GetString());
+        Assert.True(DateTimeOffset.Parse(root.GetProperty("expiresAt").GetString()!) > h.Time.GetUtcNow().AddMinutes(50));
+        foreach (var text in h.ProviderLogs(60).SelectMany(r => r.AllText()))
+        {
+            Assert.DoesNotContain(login.AccessToken, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task RoleCredentials_AreRefreshedAheadOfTheirExpiry_WithTheCachedToken()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromHours(12));
+        var options = Options(h, "dev");
+        options.Refresh.BackgroundRefresh = false;
+        var provider = h.CreateProvider(options);
+        var first = await provider.GetCredentialsAsync();
+
+        h.Time.Advance(TimeSpan.FromHours(6) - TimeSpan.FromSeconds(30)); // role sessions last 6 h here
+        var second = await provider.GetCredentialsAsync();
+
+        Assert.NotEqual(first.AccessKeyId, second.AccessKeyId);
+        Assert.Equal(2, Count(h, LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation));
+    }
+
+    [Fact]
+    public async Task PortalOutageWhileHeld_ServesTheHeldSession()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromHours(12));
+        var provider = h.CreateProvider(Options(h, "dev"));
+        var held = await provider.GetCredentialsAsync();
+        h.Server.Faults.StartOutage(LocalStsFault.ServiceUnavailable(), LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation);
+
+        h.Time.Advance(TimeSpan.FromHours(5) + TimeSpan.FromMinutes(10));
+        Assert.Same(held, await provider.GetCredentialsAsync());
+        await WhenIdleAsync(provider);
+
+        Assert.Equal(CredentialProviderState.ServingCachedAfterFailure, provider.GetStatus().State);
+        Assert.Same(held, await provider.GetCredentialsAsync());
+    }
+
+    [Fact]
+    public async Task LegacyForm_ExpiredToken_SaysRunAwsSsoLogin()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, StartUrl, TimeSpan.FromMinutes(10));
+        h.Time.Advance(TimeSpan.FromMinutes(11));
+        var provider = h.CreateProvider(Options(h, "legacy"));
+
+        var error = await Assert.ThrowsAsync<CredentialRefreshException>(() => provider.GetCredentialsAsync().AsTask());
+
+        Assert.Equal("SsoLoginRequired", error.ErrorCode);
+        Assert.Contains("run aws sso login --profile legacy", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Count(h, LocalStsCredentialEndpoints.SsoCreateTokenOperation));
+    }
+
+    [Fact]
+    public async Task NoCachedToken_SaysRunAwsSsoLogin()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        var provider = h.CreateProvider(Options(h, "reports"));
+
+        var error = await Assert.ThrowsAsync<CredentialRefreshException>(() => provider.GetCredentialsAsync().AsTask());
+
+        Assert.Contains("profile 'dev' has no cached token", error.Message, StringComparison.Ordinal);
+        Assert.Contains("run aws sso login --profile dev", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExpiredTokenWhoseRefreshIsRefused_SaysRunAwsSsoLogin()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromMinutes(10));
+        var cache = File.ReadAllText(CachePath("corp"));
+        using (var document = JsonDocument.Parse(cache))
+        {
+            File.WriteAllText(CachePath("corp"), cache.Replace(document.RootElement.GetProperty("refreshToken").GetString()!, "revoked", StringComparison.Ordinal));
+        }
+
+        h.Time.Advance(TimeSpan.FromMinutes(11));
+        var provider = h.CreateProvider(Options(h, "dev"));
+
+        var error = await Assert.ThrowsAsync<CredentialRefreshException>(() => provider.GetCredentialsAsync().AsTask());
+
+        Assert.Equal("SsoLoginRequired", error.ErrorCode);
+        Assert.Contains("refused", error.Message, StringComparison.Ordinal);
+        Assert.Contains("run aws sso login --profile dev", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SourceTypeSso_ServesTheSsoRoleSession()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromHours(8));
+        var options = Options(h, "dev");
+        options.Source.Type = SourceCredentialsType.Sso;
+        var provider = h.CreateProvider(options);
+
+        var credentials = await provider.GetCredentialsAsync();
+
+        Assert.Equal(credentials.AccessKeyId, Assert.Single(h.Server.Journal.Snapshot(), e => e.Operation == LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation).IssuedAccessKeyId);
+    }
+
+    [Fact]
+    public async Task SourceTypeSso_ProfileThatIsNotSso_FailsAtStart()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        var options = Options(h, "reports");
+        options.Source.Type = SourceCredentialsType.Sso;
+
+        var error = Assert.Throws<OptionsValidationException>(() => h.CreateProvider(options));
+
+        Assert.Contains("'reports', which is not an SSO profile", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingSsoSessionSection_FailsAtStartNamingIt()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+
+        var error = Assert.Throws<OptionsValidationException>(() => h.CreateProvider(Options(h, "nosession")));
+
+        Assert.Contains("[sso-session missing]", error.Message, StringComparison.Ordinal);
+    }
+}
