@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using CredentialKit.LocalSts.Control;
 using CredentialKit.LocalSts.Hosting;
@@ -145,9 +146,15 @@ public sealed class LocalStsServer : IAsyncDisposable
         var handler = new StsRequestHandler(
             _state, new SigV4Verifier(_state.Identities, _sessions, Options, _time), operations, Faults, Journal, logger, _stopping.Token);
         var control = new ControlApiHandler(this);
-        app.Run(context => Options.EnableControlApi && ControlApiHandler.IsControlPath(context.Request.Path)
-            ? control.HandleAsync(context)
-            : handler.HandleAsync(context));
+        app.Run(context =>
+        {
+            // The Date header on the server's clock (with ClockOffset), as STS's own: Kestrel's would read the
+            // machine's, so a client measuring its skew from Date would see none against an offset (or manual) clock.
+            context.Response.Headers.Date = _time.GetUtcNow().ToString("R", CultureInfo.InvariantCulture);
+            return Options.EnableControlApi && ControlApiHandler.IsControlPath(context.Request.Path)
+                ? control.HandleAsync(context)
+                : handler.HandleAsync(context);
+        });
 
         _app = app;
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
