@@ -632,7 +632,7 @@ internal sealed class RefreshingSession : IDisposable
                 throw new CredentialRefreshException(
                     $"STS issued a session for {RoleArn} that expires at {credentials.Expiration:O}, with no more than " +
                     $"the minimum lifetime ({_settings.MinimumLifetime}) left. Lower Refresh.MinimumLifetime or raise the session Duration.",
-                    ProfileName, RoleArn, "SessionTooShort", attempts: 1, isTransient: false, innerException: null);
+                    ProfileName, RoleArn, RefreshDefaults.SessionTooShortErrorCode, attempts: 1, isTransient: false, innerException: null);
             }
 
             OnSucceeded(refresh, credentials, timing, now, trigger, started, activity);
@@ -777,9 +777,17 @@ internal sealed class RefreshingSession : IDisposable
                 // Nothing usable remains: one jittered, doubling backoff shared by every caller (and the timer), so
                 // an outage costs a retry series per backoff period, not one per caller.
                 var backoffUntil = _schedule.OutageBackoffUntil(_consecutiveFailures, now);
-                _retryAt = backoffUntil;
-                if (error.IsTransient)
+                var tooShort = error.ErrorCode == RefreshDefaults.SessionTooShortErrorCode;
+                if (tooShort && backoffUntil.RemainingAt(now) < _settings.ErrorCacheDuration)
                 {
+                    backoffUntil = Deadline.After(now, _settings.ErrorCacheDuration);
+                }
+
+                _retryAt = backoffUntil;
+                if (error.IsTransient || tooShort)
+                {
+                    // A session too short to use is a configuration to fix, not a blip, but it repeats until someone
+                    // does: callers and the timer share the doubling backoff (never shorter than the error cache).
                     _failure = new FailureRecord(error, backoffUntil);
                 }
                 else if (_settings.ErrorCacheDuration > TimeSpan.Zero)
