@@ -49,6 +49,21 @@ internal sealed class StsClockObservation
         return observation;
     }
 
+    /// <summary>Gets the reading the refresh observing this flow has so far, if any.</summary>
+    public static StsClockReading? CurrentLast => Current.Value?.Last;
+
+    /// <summary>
+    /// Records a reading learnt other than from an STS response (an adopted shared session's remaining lifetime) for the
+    /// refresh that observes this flow (if any).
+    /// </summary>
+    public static void Record(StsClockReading reading)
+    {
+        if (Current.Value is { } observation)
+        {
+            Volatile.Write(ref observation._last, reading);
+        }
+    }
+
     /// <summary>The local clocks to stamp on a request about to be sent, when a refresh observes this flow.</summary>
     public static ClockReading? RequestSending() => Current.Value is { } observation ? ClockReading.Now(observation._time) : null;
 
