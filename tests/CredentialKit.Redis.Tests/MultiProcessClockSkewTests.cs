@@ -42,17 +42,7 @@ public sealed class MultiProcessClockSkewTests(ITestOutputHelper output)
         {
             for (var i = 0; i < Nodes; i++)
             {
-                nodes.Add(FleetProcess.Start(
-                    "--sts", sts.Endpoint.ToString(),
-                    "--redis", redis.Configuration,
-                    "--key-ring", keyRing.FullName,
-                    "--prefix", prefix,
-                    "--duration", Seconds(NodeDuration),
-                    "--interval-ms", "50",
-                    "--refresh-ahead", Seconds(RefreshAhead),
-                    "--minimum-lifetime", "1.5",
-                    "--store-timeout", "5",
-                    "--sts-offset", stsOffsetSeconds.ToString(CultureInfo.InvariantCulture)));
+                nodes.Add(FleetProcess.StartNode(sts, redis, keyRing, prefix, NodeDuration, RefreshAhead, "--sts-offset", stsOffsetSeconds.ToString(CultureInfo.InvariantCulture)));
             }
 
             await Task.WhenAll(nodes.Select(n => n.WhenReady)).WaitAsync(TimeSpan.FromSeconds(60));
@@ -95,6 +85,4 @@ public sealed class MultiProcessClockSkewTests(ITestOutputHelper output)
             keyRing.Delete(recursive: true);
         }
     }
-
-    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString(CultureInfo.InvariantCulture);
 }

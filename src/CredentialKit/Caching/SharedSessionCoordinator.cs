@@ -277,7 +277,7 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
         {
             // The refresh plans the adopted session as if STS had answered at the read: the store's remaining lifetime,
             // counted from the moment the read began (never later than the truth), whatever this process's clock says.
-            StsClockObservation.Record(new StsClockReading(read.StartedAt, ClockReading.Now(_time), shared.Expiration - remaining));
+            StsClockObservation.Record(new StsClockReading(read.StartedAt, ClockReading.Now(_time), shared.Expiration - remaining, TimeSpan.Zero));
         }
 
         SharedSessionLog.Adopted(_logger, hopKey, SecretRedaction.MaskAccessKeyId(shared.AccessKeyId), shared.Expiration, outcome);

@@ -26,7 +26,7 @@ internal readonly record struct SessionTiming(Deadline ExpiresAt, TimeSpan? Skew
         // Date has whole-second resolution: STS's clock read somewhere in [Date, Date + 1 s) when it answered, and the
         // local clock somewhere in [SentAt, ReceivedAt]. Counting the shortest possible lifetime from the earliest
         // possible start never overstates it. The sanity checks use the timestamp: the wall clock may have stepped.
-        var lifetime = credentials.Expiration - reading.ServerDate - RefreshDefaults.DateHeaderResolution;
+        var lifetime = credentials.Expiration - reading.ServerDate - reading.Resolution;
         if (lifetime <= TimeSpan.Zero || lifetime > MaximumPlausibleLifetime
             || reading.ReceivedAt.Timestamp < reading.SentAt.Timestamp || reading.ReceivedAt.Timestamp > now.Timestamp)
         {

@@ -7,14 +7,24 @@ namespace CredentialKit;
 /// <param name="SentAt">The local clocks just before the request was sent.</param>
 /// <param name="ReceivedAt">The local clocks when the response headers arrived.</param>
 /// <param name="ServerDate">The response's <c>Date</c> header (STS's clock, whole seconds).</param>
-internal sealed record StsClockReading(ClockReading SentAt, ClockReading ReceivedAt, DateTimeOffset ServerDate)
+/// <param name="Resolution">
+/// How coarse <paramref name="ServerDate"/> is: STS's clock read somewhere in [ServerDate, ServerDate + Resolution). One
+/// second for a <c>Date</c> header; zero for a reading derived from a store's remaining lifetime.
+/// </param>
+internal sealed record StsClockReading(ClockReading SentAt, ClockReading ReceivedAt, DateTimeOffset ServerDate, TimeSpan Resolution)
 {
+    /// <summary>Creates a reading of a <c>Date</c> header (one-second resolution).</summary>
+    public StsClockReading(ClockReading sentAt, ClockReading receivedAt, DateTimeOffset serverDate)
+        : this(sentAt, receivedAt, serverDate, RefreshDefaults.DateHeaderResolution)
+    {
+    }
+
     /// <summary>
     /// STS's clock minus the local wall clock, from the midpoints of the round trip and of the <c>Date</c>'s second;
     /// positive means the local clock is behind.
     /// </summary>
     public TimeSpan Skew =>
-        ServerDate + (RefreshDefaults.DateHeaderResolution / 2) - (SentAt.Wall + ((ReceivedAt.Wall - SentAt.Wall) / 2));
+        ServerDate + (Resolution / 2) - (SentAt.Wall + ((ReceivedAt.Wall - SentAt.Wall) / 2));
 }
 
 /// <summary>

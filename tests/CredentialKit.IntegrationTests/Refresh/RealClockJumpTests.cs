@@ -23,14 +23,8 @@ public sealed class RealClockJumpTests
         server.ClockOffset = TimeSpan.FromSeconds(20);
 
         var local = new AdversarialTimeProvider(TimeProvider.System);
-        var profile = new CredentialKitProfileOptions();
-        profile.Source.Type = SourceCredentialsType.Static;
-        profile.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
-        profile.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;
-        profile.Sts.ServiceUrl = server.Endpoint.ToString();
-        profile.Sts.AuthenticationRegion = "us-east-1";
+        var profile = LocalStsHarness.DemoProfile(server, LocalStsHarness.Hub());
         profile.Refresh.MinimumLifetime = MinimumLifetime;
-        profile.Roles.Add(LocalStsHarness.Hub());
         await using var provider = CredentialProvider.Create(profile, new SessionCacheOptions { TimeProvider = local }, "jump");
         await provider.GetCredentialsAsync();
 

@@ -24,14 +24,8 @@ public sealed class ClockSkewRetryTests
         await using var server = await LocalStsServer.StartNewAsync(options, TimeProvider.System);
         server.ClockOffset = TimeSpan.FromMinutes(offsetMinutes);
 
-        var profile = new CredentialKitProfileOptions();
-        profile.Source.Type = SourceCredentialsType.Static;
-        profile.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
-        profile.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;
-        profile.Sts.ServiceUrl = server.Endpoint.ToString();
-        profile.Sts.AuthenticationRegion = "us-east-1";
+        var profile = DemoProfile(server, Hub());
         profile.Refresh.MaxRetryAttempts = 0; // the re-sign must not need the attempt budget
-        profile.Roles.Add(Hub());
         await using var provider = CredentialProvider.Create(profile, new SessionCacheOptions { LoggerFactory = logs }, $"skew{offsetMinutes}");
 
         // Ten readers at the cold start: every one gets credentials (none sees the rejection).
