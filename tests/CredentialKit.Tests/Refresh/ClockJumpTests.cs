@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using CredentialKit.Tests.Helpers;
 using Xunit.Abstractions;
 
@@ -158,10 +157,7 @@ public class ClockJumpTests(ITestOutputHelper output)
     [Fact]
     public async Task RandomizedClockJumps_NoReadBelowMinimumInTrueTime_NoStorm()
     {
-        var seed = Environment.GetEnvironmentVariable("CREDENTIALKIT_SEED") is { Length: > 0 } fixedSeed
-            ? int.Parse(fixedSeed, CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
-        output.WriteLine($"CREDENTIALKIT_SEED={seed}");
+        var seed = TestSeed.Next(output);
         var random = new Random(seed);
         _fixture.JitterSource = () => { lock (random) { return random.NextDouble(); } };
         _fixture.Local.TimerError = AdversarialTimeProvider.RandomError(new Random(seed + 1), early: TimeSpan.FromSeconds(3), late: TimeSpan.FromSeconds(1));
