@@ -129,12 +129,20 @@ public sealed class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposa
     }
 
     /// <inheritdoc />
-    public async ValueTask<SessionCredentials?> ReadAsync(string hopKey, CancellationToken cancellationToken = default)
+    public async ValueTask<SessionCredentials?> ReadAsync(string hopKey, CancellationToken cancellationToken = default) =>
+        (await ReadEntryAsync(hopKey, cancellationToken).ConfigureAwait(false))?.Credentials;
+
+    /// <inheritdoc />
+    /// <remarks>The remaining lifetime is the entry's TTL, which Redis counts down on its own clock.</remarks>
+    public async ValueTask<SharedSessionEntry?> ReadEntryAsync(string hopKey, CancellationToken cancellationToken = default)
     {
         var key = EntryKey(hopKey);
         var started = _time.GetTimestamp();
-        var value = await ExecuteAsync("read", hopKey, started, static async (connection, state, _) =>
-            (byte[]?)await connection.GetDatabase().StringGetAsync(state).ConfigureAwait(false), key, cancellationToken).ConfigureAwait(false);
+        var (value, expiry) = await ExecuteAsync("read", hopKey, started, static async (connection, state, _) =>
+        {
+            var read = await connection.GetDatabase().StringGetWithExpiryAsync(state).ConfigureAwait(false);
+            return ((byte[]?)read.Value, read.Expiry);
+        }, key, cancellationToken).ConfigureAwait(false);
         if (value is null)
         {
             _telemetry.Record("read", "miss", _time.GetElapsedTime(started));
@@ -150,7 +158,7 @@ public sealed class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposa
         }
 
         _telemetry.Record("read", "success", _time.GetElapsedTime(started));
-        return credentials;
+        return new SharedSessionEntry(credentials!, expiry);
     }
 
     /// <inheritdoc />
@@ -169,11 +177,19 @@ public sealed class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposa
     }
 
     /// <inheritdoc />
-    public async ValueTask WriteAsync(string hopKey, SessionCredentials credentials, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(string hopKey, SessionCredentials credentials, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        return WriteAsync(hopKey, credentials, credentials.Expiration - _time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The entry's TTL is <paramref name="remainingLifetime"/>: readers get what is left of it.</remarks>
+    public async ValueTask WriteAsync(string hopKey, SessionCredentials credentials, TimeSpan remainingLifetime, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credentials);
         var key = EntryKey(hopKey);
-        var timeToLive = credentials.Expiration - _time.GetUtcNow();
+        var timeToLive = remainingLifetime;
         if (timeToLive <= TimeSpan.Zero)
         {
             return; // nothing worth sharing; the TTL must end at the session's expiration

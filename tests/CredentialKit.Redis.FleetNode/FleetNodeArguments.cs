@@ -14,12 +14,14 @@ internal sealed record FleetNodeArguments(
     TimeSpan MinimumLifetime,
     string RoleSessionName,
     TimeSpan? StoreTimeout = null,
-    int Hops = 2)
+    int Hops = 2,
+    TimeSpan StsClockOffset = default)
 {
     public const string Usage =
         "usage: CredentialKit.Redis.FleetNode --sts <LocalSts endpoint> [--redis <StackExchange.Redis configuration>] " +
         "[--key-ring <directory shared by the fleet>] [--prefix <key prefix>] [--duration <s>] [--interval-ms <ms>] " +
-        "[--refresh-ahead <s>] [--minimum-lifetime <s>] [--session-name <name>] [--store-timeout <s>] [--hops 2|3]";
+        "[--refresh-ahead <s>] [--minimum-lifetime <s>] [--session-name <name>] [--store-timeout <s>] [--hops 2|3] " +
+        "[--sts-offset <s>: STS's clock minus this machine's, to judge lifetimes on STS's clock]";
 
     public static FleetNodeArguments Parse(string[] args)
     {
@@ -48,7 +50,8 @@ internal sealed record FleetNodeArguments(
             Seconds("minimum-lifetime", 2),
             Get("session-name") ?? "fleet",
             Get("store-timeout") is { } storeTimeout ? TimeSpan.FromSeconds(double.Parse(storeTimeout, CultureInfo.InvariantCulture)) : null,
-            Get("hops") is { } hops ? int.Parse(hops, CultureInfo.InvariantCulture) : 2);
+            Get("hops") is { } hops ? int.Parse(hops, CultureInfo.InvariantCulture) : 2,
+            Seconds("sts-offset", 0));
         if (parsed.Hops is not (2 or 3))
         {
             throw new ArgumentException($"--hops is {parsed.Hops}; it must be 2 (hub, reports) or 3 (hub, reports, warehouse). {Usage}");

@@ -92,7 +92,8 @@ while (!stop.IsCancellationRequested && time.GetElapsedTime(started) < arguments
     {
         var credentials = await provider.GetCredentialsAsync(stop.Token);
         calls++;
-        if (credentials.RemainingLifetime(time.GetUtcNow()) < arguments.MinimumLifetime)
+        // Judged on STS's clock (the machine's plus --sts-offset): the lifetime that matters is the one STS counts.
+        if (credentials.RemainingLifetime(time.GetUtcNow() + arguments.StsClockOffset) < arguments.MinimumLifetime)
         {
             belowMinimum++;
         }

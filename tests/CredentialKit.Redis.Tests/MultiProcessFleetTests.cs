@@ -40,16 +40,7 @@ public sealed class MultiProcessFleetTests(ITestOutputHelper output)
         {
             for (var i = 0; i < Nodes; i++)
             {
-                nodes.Add(FleetProcess.Start(
-                    "--sts", sts.Endpoint.ToString(),
-                    "--redis", redis.Configuration,
-                    "--key-ring", keyRing.FullName,
-                    "--prefix", prefix,
-                    "--duration", Seconds(NodeDuration),
-                    "--interval-ms", "50",
-                    "--refresh-ahead", Seconds(RefreshAhead),
-                    "--minimum-lifetime", "1.5",
-                    "--store-timeout", "5"));
+                nodes.Add(FleetProcess.StartNode(sts, redis, keyRing, prefix, NodeDuration, RefreshAhead));
             }
 
             await Task.WhenAll(nodes.Select(n => n.WhenReady)).WaitAsync(TimeSpan.FromSeconds(60));
@@ -106,8 +97,6 @@ public sealed class MultiProcessFleetTests(ITestOutputHelper output)
         [.. sts.Journal.Snapshot()
             .Where(e => e.Operation == "AssumeRole" && e.Succeeded && e.Parameters.TryGetValue("RoleArn", out var arn) && arn == roleArn)
             .OrderBy(e => e.Timestamp)];
-
-    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>

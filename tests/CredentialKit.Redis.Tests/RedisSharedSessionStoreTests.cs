@@ -49,6 +49,36 @@ public class RedisSharedSessionStoreTests(RedisServerFixture redis) : IClassFixt
     }
 
     [Fact]
+    public async Task WriteAsyncWithRemainingLifetime_ReadEntryAsync_ReturnsWhatRedisCountedDown_NotExpirationOnTheReadersClock()
+    {
+        // Issue #23.2: the writer measured 20 minutes left on STS's clock, though Expiration reads 2 hours on this machine's.
+        await using var writer = await CreateSutAsync();
+        await using var reader = await CreateSutAsync();
+        var hop = Sessions.NewHop();
+        var session = Sessions.Create(DateTimeOffset.UtcNow.AddHours(2));
+
+        await writer.WriteAsync(hop, session, TimeSpan.FromMinutes(20));
+        var entry = await reader.ReadEntryAsync(hop);
+
+        Assert.NotNull(entry);
+        Assert.Equal(session.AccessKeyId, entry.Credentials.AccessKeyId);
+        Assert.InRange(entry.RemainingLifetime!.Value, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(20));
+        Assert.Equal(session.AccessKeyId, (await reader.ReadAsync(hop))!.AccessKeyId);
+    }
+
+    [Fact]
+    public async Task WriteAsyncWithRemainingLifetime_NoneLeft_WritesNothing()
+    {
+        // Before the fix, STS's clock 2 minutes behind the writer's made this the TTL of every session: nothing shared.
+        await using var sut = await CreateSutAsync();
+        var hop = Sessions.NewHop();
+
+        await sut.WriteAsync(hop, Sessions.Create(DateTimeOffset.UtcNow.AddHours(1)), TimeSpan.Zero);
+
+        Assert.Null(await sut.ReadEntryAsync(hop));
+    }
+
+    [Fact]
     public async Task WriteAsync_ExpiredSession_WritesNothing()
     {
         await using var sut = await CreateSutAsync();

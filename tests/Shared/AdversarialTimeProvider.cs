@@ -2,7 +2,9 @@ namespace CredentialKit.Testing;
 
 /// <summary>
 /// A <see cref="TimeProvider"/> as unkind as production: its wall clock reads <see cref="Skew"/> off the inner clock
-/// (the "true" time STS runs on), its timers fire early or late by <see cref="TimerError"/>, and, like
+/// (the "true" time STS runs on) and can step (<see cref="StepWallClock"/>), its timestamp stops while the machine is
+/// "suspended" (<see cref="SuspendTimestamp"/>: the wall clock moves on, the timestamp and the timers do not), its timers
+/// fire early or late by <see cref="TimerError"/>, and, like
 /// <see cref="TimeProvider.System"/>, it rejects due times beyond ~49.7 days. Wrap a <c>FakeTimeProvider</c> for
 /// deterministic tests or <see cref="TimeProvider.System"/> for real-clock ones; only this adversarial layer is hand-made.
 /// </summary>
@@ -15,6 +17,7 @@ public sealed class AdversarialTimeProvider(TimeProvider inner) : TimeProvider
     private readonly object _gate = new();
     private readonly HashSet<AdversarialTimer> _armed = [];
     private long _skewTicks;
+    private long _suspendedTicks;
 
     /// <summary>Gets the clock STS runs on: the truth that expirations are judged by.</summary>
     public TimeProvider Inner { get; } = inner;
@@ -24,6 +27,27 @@ public sealed class AdversarialTimeProvider(TimeProvider inner) : TimeProvider
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref _skewTicks));
         set => Interlocked.Exchange(ref _skewTicks, value.Ticks);
+    }
+
+    /// <summary>Gets how long the timestamp has stood still in total (see <see cref="SuspendTimestamp"/>).</summary>
+    public TimeSpan Suspended => TimeSpan.FromTicks(Interlocked.Read(ref _suspendedTicks));
+
+    /// <summary>Steps the wall clock by <paramref name="delta"/> (negative: back, as NTP or a restored VM does); the timestamp does not move.</summary>
+    public void StepWallClock(TimeSpan delta) => Interlocked.Add(ref _skewTicks, delta.Ticks);
+
+    /// <summary>
+    /// Starts a suspend of <paramref name="duration"/>: call it, then advance the inner clock by as much. The timestamp
+    /// does not count the suspend (a monotonic clock stops while the machine sleeps) and every timer fires that much
+    /// later than it would have, while the wall clock (inner time plus skew) keeps counting.
+    /// </summary>
+    public void SuspendTimestamp(TimeSpan duration)
+    {
+        if (duration < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(duration), duration, "A suspend lasts zero or more.");
+        }
+
+        Interlocked.Add(ref _suspendedTicks, duration.Ticks);
     }
 
     /// <summary>
@@ -57,7 +81,8 @@ public sealed class AdversarialTimeProvider(TimeProvider inner) : TimeProvider
     public override DateTimeOffset GetUtcNow() => Inner.GetUtcNow() + Skew;
 
     /// <inheritdoc />
-    public override long GetTimestamp() => Inner.GetTimestamp();
+    public override long GetTimestamp() =>
+        Inner.GetTimestamp() - (long)(Interlocked.Read(ref _suspendedTicks) * (double)Inner.TimestampFrequency / TimeSpan.TicksPerSecond);
 
     /// <inheritdoc />
     public override long TimestampFrequency => Inner.TimestampFrequency;
@@ -90,6 +115,7 @@ public sealed class AdversarialTimeProvider(TimeProvider inner) : TimeProvider
         private readonly ITimer _inner;
         private TimeSpan _period = Timeout.InfiniteTimeSpan;
         private int _generation;
+        private long _suspendedAtArm;
         private bool _disposed;
 
         public AdversarialTimer(AdversarialTimeProvider owner, TimerCallback callback, object? state)
@@ -117,6 +143,7 @@ public sealed class AdversarialTimeProvider(TimeProvider inner) : TimeProvider
 
                 _generation++;
                 _period = period;
+                _suspendedAtArm = Interlocked.Read(ref _owner._suspendedTicks);
                 if (dueTime == Timeout.InfiniteTimeSpan)
                 {
                     _owner._armed.Remove(this);
@@ -160,6 +187,15 @@ public sealed class AdversarialTimeProvider(TimeProvider inner) : TimeProvider
             {
                 if (_disposed)
                 {
+                    return;
+                }
+
+                // A suspend since the timer was armed: a timer on a monotonic clock fires that much later.
+                var slept = Interlocked.Read(ref _owner._suspendedTicks) - _suspendedAtArm;
+                if (slept > 0)
+                {
+                    _suspendedAtArm += slept;
+                    _inner.Change(TimeSpan.FromTicks(slept), Timeout.InfiniteTimeSpan);
                     return;
                 }
 

@@ -8,9 +8,9 @@ namespace CredentialKit;
 /// <remarks>
 /// <para>
 /// The refresh of a shared hop goes through these steps, each one call on this interface:
-/// (1) <see cref="ReadAsync"/> the shared entry and adopt it when it is newer than the session held and lives long enough;
+/// (1) <see cref="ReadEntryAsync"/> the shared entry and adopt it when it is newer than the session held and lives long enough;
 /// (2) otherwise <see cref="TryAcquireLeaseAsync"/> a short lease on the hop; (3) the lease holder calls STS,
-/// <see cref="WriteAsync"/>s the session (which notifies the others) and releases the lease; (4) a process that lost the
+/// <see cref="WriteAsync(string, SessionCredentials, TimeSpan, CancellationToken)"/>s the session (with its remaining lifetime) (which notifies the others) and releases the lease; (4) a process that lost the
 /// lease watches for that notification (<see cref="SubscribeAsync"/>) for a bounded time, then reads again, and calls STS
 /// itself when nothing usable arrived. <see cref="RemoveAsync"/> serves <c>Invalidate</c>: it removes the shared entry only
 /// while it still holds the rejected session, and tells the other processes to drop it.
@@ -33,6 +33,17 @@ public interface ISharedSessionStore
     /// <exception cref="Exception">The store could not answer (any exception type; callers treat all alike).</exception>
     ValueTask<SessionCredentials?> ReadAsync(string hopKey, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads the session shared for a hop with how long it has left by the store's own count (see
+    /// <see cref="SharedSessionEntry"/>). The default implementation calls <see cref="ReadAsync"/> and cannot tell.
+    /// </summary>
+    /// <param name="hopKey">The hop's fleet-wide fingerprint.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The entry, or <see langword="null"/> as for <see cref="ReadAsync"/>.</returns>
+    /// <exception cref="Exception">The store could not answer (any exception type; callers treat all alike).</exception>
+    async ValueTask<SharedSessionEntry?> ReadEntryAsync(string hopKey, CancellationToken cancellationToken = default) =>
+        await ReadAsync(hopKey, cancellationToken).ConfigureAwait(false) is { } credentials ? new SharedSessionEntry(credentials, null) : null;
+
     /// <summary>Tries to take the hop's refresh lease, atomically and for a bounded time.</summary>
     /// <param name="hopKey">The hop's fleet-wide fingerprint.</param>
     /// <param name="duration">How long the lease lasts unless released first; a holder that dies loses it after this.</param>
@@ -51,6 +62,22 @@ public interface ISharedSessionStore
     /// <returns>A task that completes when the entry is stored and the notification sent.</returns>
     /// <exception cref="Exception">The store could not answer.</exception>
     ValueTask WriteAsync(string hopKey, SessionCredentials credentials, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores <paramref name="credentials"/> as the hop's shared session for <paramref name="remainingLifetime"/> (how
+    /// long it has left on STS's clock, as the writer measured it), then notifies every subscriber. A store that counts
+    /// the lifetime down itself (a Redis TTL) answers <see cref="ReadEntryAsync"/> with what is left, whatever the
+    /// readers' clocks say. The default implementation ignores the lifetime and calls
+    /// <see cref="WriteAsync(string, SessionCredentials, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="hopKey">The hop's fleet-wide fingerprint.</param>
+    /// <param name="credentials">The session STS just issued.</param>
+    /// <param name="remainingLifetime">How long the session has left, on STS's clock.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the entry is stored and the notification sent.</returns>
+    /// <exception cref="Exception">The store could not answer.</exception>
+    ValueTask WriteAsync(string hopKey, SessionCredentials credentials, TimeSpan remainingLifetime, CancellationToken cancellationToken = default) =>
+        WriteAsync(hopKey, credentials, cancellationToken);
 
     /// <summary>
     /// Removes the hop's shared entry only while it still holds <paramref name="rejected"/> (compare-and-delete), so a

@@ -73,7 +73,7 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         // 1. A fresh shared entry: adopt it without calling STS.
-        var (readOk, shared) = await CallStoreAsync("read", hopKey, ct => _store.ReadAsync(hopKey, ct), cancellationToken).ConfigureAwait(false);
+        var (readOk, shared) = await ReadSharedAsync(hopKey, cancellationToken).ConfigureAwait(false);
         if (!readOk)
         {
             return await StandaloneAsync(fetchFromSts, SharedRefreshOutcome.StoreUnavailable, cancellationToken).ConfigureAwait(false);
@@ -81,7 +81,7 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
 
         if (IsUsable(hopKey, shared, held, requiredLifetime))
         {
-            return Adopt(hopKey, shared!, SharedRefreshOutcome.Adopted);
+            return Adopt(hopKey, shared!.Value, SharedRefreshOutcome.Adopted);
         }
 
         // 2. The lease: one process per hop calls STS.
@@ -171,17 +171,22 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
         try
         {
             // The previous holder may have shared its session between our read and our lease: no second STS call then.
-            var (readOk, shared) = await CallStoreAsync("read", hopKey, ct => _store.ReadAsync(hopKey, ct), cancellationToken).ConfigureAwait(false);
+            var (readOk, shared) = await ReadSharedAsync(hopKey, cancellationToken).ConfigureAwait(false);
             if (readOk && IsUsable(hopKey, shared, held, requiredLifetime))
             {
-                return Adopt(hopKey, shared!, SharedRefreshOutcome.Adopted);
+                return Adopt(hopKey, shared!.Value, SharedRefreshOutcome.Adopted);
             }
 
             // 3. Call STS through the hop's own pipeline; its failure is the caller's, exactly as without a store.
             var fresh = await fetchFromSts(cancellationToken).ConfigureAwait(false);
+
+            // Shared with what it has left on STS's clock (measured from this call's Date), so an adopter whose clock
+            // disagrees with STS's (or with this process's) plans it on STS's clock too.
+            var now = ClockReading.Now(_time);
+            var remaining = SessionTiming.Measure(fresh, StsClockObservation.CurrentLast, now).ExpiresAt.RemainingAt(now);
             var (written, _) = await CallStoreAsync("write", hopKey, async ct =>
             {
-                await _store.WriteAsync(hopKey, fresh, ct).ConfigureAwait(false);
+                await _store.WriteAsync(hopKey, fresh, remaining, ct).ConfigureAwait(false);
                 return true;
             }, cancellationToken).ConfigureAwait(false);
             return Count(new SharedRefreshResult(fresh, written ? SharedRefreshOutcome.FetchedAndShared : SharedRefreshOutcome.FetchedNotShared));
@@ -209,10 +214,10 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
         try
         {
             // Registered before this read: a notification sent after it is seen, one sent before it left the entry to read.
-            var (readOk, shared) = await CallStoreAsync("read", hopKey, ct => _store.ReadAsync(hopKey, ct), cancellationToken).ConfigureAwait(false);
+            var (readOk, shared) = await ReadSharedAsync(hopKey, cancellationToken).ConfigureAwait(false);
             if (readOk && IsUsable(hopKey, shared, held, requiredLifetime))
             {
-                return Adopt(hopKey, shared!, SharedRefreshOutcome.AdoptedAfterWait);
+                return Adopt(hopKey, shared!.Value, SharedRefreshOutcome.AdoptedAfterWait);
             }
 
             SharedSessionLog.WaitingForLeaseHolder(_logger, hopKey, _notificationTimeout);
@@ -225,10 +230,10 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
                 // Bounded: a holder that died or failed costs at most this wait; the entry is read once more below.
             }
 
-            (readOk, shared) = await CallStoreAsync("read", hopKey, ct => _store.ReadAsync(hopKey, ct), cancellationToken).ConfigureAwait(false);
+            (readOk, shared) = await ReadSharedAsync(hopKey, cancellationToken).ConfigureAwait(false);
             if (readOk && IsUsable(hopKey, shared, held, requiredLifetime))
             {
-                return Adopt(hopKey, shared!, SharedRefreshOutcome.AdoptedAfterWait);
+                return Adopt(hopKey, shared!.Value, SharedRefreshOutcome.AdoptedAfterWait);
             }
 
             // The holder died (its lease expired) or failed: take over for the fleet if the lease is free now.
@@ -257,8 +262,24 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
         return Count(new SharedRefreshResult(fresh, outcome));
     }
 
-    private SharedRefreshResult Adopt(string hopKey, SessionCredentials shared, SharedRefreshOutcome outcome)
+    /// <summary>Reads the hop's shared entry, noting on the local clocks when the read began.</summary>
+    private async Task<(bool Ok, SharedRead? Value)> ReadSharedAsync(string hopKey, CancellationToken cancellationToken)
     {
+        var startedAt = ClockReading.Now(_time);
+        var (ok, entry) = await CallStoreAsync("read", hopKey, ct => _store.ReadEntryAsync(hopKey, ct), cancellationToken).ConfigureAwait(false);
+        return (ok, entry is null ? null : new SharedRead(entry, startedAt));
+    }
+
+    private SharedRefreshResult Adopt(string hopKey, SharedRead read, SharedRefreshOutcome outcome)
+    {
+        var shared = read.Entry.Credentials;
+        if (read.Entry.RemainingLifetime is { } remaining)
+        {
+            // The refresh plans the adopted session as if STS had answered at the read: the store's remaining lifetime,
+            // counted from the moment the read began (never later than the truth), whatever this process's clock says.
+            StsClockObservation.Record(new StsClockReading(read.StartedAt, ClockReading.Now(_time), shared.Expiration - remaining, TimeSpan.Zero));
+        }
+
         SharedSessionLog.Adopted(_logger, hopKey, SecretRedaction.MaskAccessKeyId(shared.AccessKeyId), shared.Expiration, outcome);
         return Count(new SharedRefreshResult(shared, outcome));
     }
@@ -273,16 +294,24 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
     /// A shared session is adopted only when it is not a rejected one, is newer than the session held, and lives longer
     /// than this process's refresh moment needs (so the process never adopts a session it would refresh at once).
     /// </summary>
-    private bool IsUsable(string hopKey, SessionCredentials? shared, SessionCredentials? held, TimeSpan requiredLifetime)
+    private bool IsUsable(string hopKey, SharedRead? read, SessionCredentials? held, TimeSpan requiredLifetime)
     {
-        if (shared is null)
+        if (read is not { } found)
         {
             return false;
         }
 
+        // What the store counted down since the writer measured it on STS's clock; only without that, the expiration
+        // read on this process's clock (a store that cannot tell, or an entry from an older writer).
+        var shared = found.Entry.Credentials;
+        var now = ClockReading.Now(_time);
+        var left = found.Entry.RemainingLifetime is { } remaining
+            ? remaining - now.ElapsedSince(found.StartedAt)
+            : shared.RemainingLifetime(now.Wall);
+
         // "Newer" is "not older and another session": STS writes expirations in whole seconds, so the replacement of a
         // session rejected within a second of its issue carries the same expiration, and must still be adopted.
-        var usable = shared.RemainingLifetime(_time.GetUtcNow()) > requiredLifetime
+        var usable = left > requiredLifetime
             && (held is null || (shared.Expiration >= held.Expiration && !string.Equals(shared.AccessKeyId, held.AccessKeyId, StringComparison.Ordinal)))
             && !IsRejected(SharedSessionChange.SessionIdOf(shared));
         if (!usable)
@@ -452,4 +481,7 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
             return _rejected.ContainsKey(sessionId);
         }
     }
+
+    /// <summary>A shared entry and when (on the local clocks) the read that returned it began.</summary>
+    private readonly record struct SharedRead(SharedSessionEntry Entry, ClockReading StartedAt);
 }

@@ -44,7 +44,9 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
     {
         var last = _last;
         var result = await _coordinator.RefreshAsync(HopKey, last?.Credentials, RequiredLifetime(last), _fetchFromSts, cancellationToken).ConfigureAwait(false);
-        _last = new Issued(result.Credentials, result.Credentials.Expiration - _time.GetUtcNow(), result.Outcome);
+        var now = ClockReading.Now(_time);
+        var lifetime = SessionTiming.Measure(result.Credentials, StsClockObservation.CurrentLast, now).ExpiresAt.RemainingAt(now);
+        _last = new Issued(result.Credentials, lifetime, result.Outcome);
 
         // On the refresh's span (current here: the refresh awaits this call inside it), so traces and the fleet bench can
         // tell an adoption from an STS call; the same values as the shared-store refresh metric's outcome tag.

@@ -52,6 +52,16 @@ internal static class RefreshDefaults
     /// </summary>
     public static readonly TimeSpan DateHeaderResolution = TimeSpan.FromSeconds(1);
 
+    /// <summary>The error code of a refresh that got a session with no more than the minimum lifetime left.</summary>
+    public const string SessionTooShortErrorCode = "SessionTooShort";
+
+    /// <summary>
+    /// How far the wall clock and the timestamp may drift apart while a session is held before CredentialKit treats it
+    /// as a jump (a step of the wall clock, or a suspend) and re-plans the session on the more pessimistic of the two.
+    /// NTP slews the wall clock by at most 0.5 ms a second, so this is seconds of slewing; a jump is far more.
+    /// </summary>
+    public static readonly TimeSpan ClockJumpTolerance = TimeSpan.FromMilliseconds(500);
+
     /// <summary>
     /// The refresh-ahead window for a session of the given lifetime: 25 % of it, clamped to [1 min, 60 min].
     /// </summary>

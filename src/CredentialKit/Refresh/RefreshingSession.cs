@@ -31,7 +31,7 @@ internal sealed class RefreshingSession : IDisposable
     private volatile bool _evicted;
     private TaskCompletionSource<SessionCredentials>? _inflight;
     private ITimer? _timer;
-    private DateTimeOffset? _retryAt;
+    private Deadline? _retryAt;
     private int _consecutiveFailures;
     private int _handles;
     private int _deferredTimerCallbacks;
@@ -74,8 +74,8 @@ internal sealed class RefreshingSession : IDisposable
         lock (_gate)
         {
             var snapshot = _snapshot;
-            return $"now {TimeProvider.GetUtcNow():O}, refreshAt {snapshot?.RefreshAt:O}, usableUntil {snapshot?.UsableUntil:O}, " +
-                $"expiresAt {snapshot?.ExpiresAt:O}, skew {snapshot?.Skew}, inflight {_inflight is not null}, handles {_handles}, " +
+            return $"now {ClockReading.Now(TimeProvider)}, refreshAt {snapshot?.RefreshAt}, usableUntil {snapshot?.UsableUntil}, " +
+                $"expiresAt {snapshot?.ExpiresAt}, skew {snapshot?.Skew}, inflight {_inflight is not null}, handles {_handles}, " +
                 $"retryAt {_retryAt:O}, failures {_consecutiveFailures}, refreshes {_refreshCount}, timer {_timer is not null}";
         }
     }
@@ -89,17 +89,8 @@ internal sealed class RefreshingSession : IDisposable
     /// <summary>Gets the current snapshot, for the gauge table.</summary>
     internal SessionSnapshot? Snapshot => _snapshot;
 
-    /// <summary>Gets when the held session expires on the local clock (planned on STS's clock), for gauges.</summary>
-    public DateTimeOffset? CurrentExpiresAt => _snapshot?.ExpiresAt;
-
-    /// <summary>Gets until when the held session is usable (expiry minus the minimum lifetime), for gauges.</summary>
-    public DateTimeOffset? CurrentUsableUntil => _snapshot?.UsableUntil;
-
     /// <summary>Gets whether the gauges report this session on its own series (tagged with its role ARN).</summary>
     public bool PerRoleMetrics => _context.PerRoleMetrics;
-
-    /// <summary>Gets the clock skew measured when the held session was issued, if it could be.</summary>
-    public TimeSpan? CurrentClockSkew => _snapshot?.Skew;
 
     /// <summary>Gets whether the session cache retired this session (it is disposed, or about to be); handles then resolve a new one.</summary>
     public bool IsEvicted => _evicted;
@@ -113,7 +104,7 @@ internal sealed class RefreshingSession : IDisposable
     /// Gets whether the session may leave the cache: it was disposed, or nobody holds it and its credentials expired.
     /// </summary>
     public bool CanLeaveCache =>
-        _disposed || (Volatile.Read(ref _handles) == 0 && _snapshot is { } snapshot && TimeProvider.GetUtcNow() >= snapshot.ExpiresAt);
+        _disposed || (Volatile.Read(ref _handles) == 0 && _snapshot is { } snapshot && snapshot.ExpiresAt.IsReachedAt(ClockReading.Now(TimeProvider)));
 
     /// <summary>The hop this session was created for; set by the <see cref="SessionCache"/> that keeps it.</summary>
     internal HopDefinition? Hop { get; set; }
@@ -140,13 +131,20 @@ internal sealed class RefreshingSession : IDisposable
         var snapshot = _snapshot;
         if (snapshot is not null)
         {
-            var now = TimeProvider.GetUtcNow();
-            if (now < snapshot.RefreshAt)
+            // Both clocks, so neither a wall clock stepped back nor a suspend stretches the session (see Deadline);
+            // after a jump, the plan is made again on the more pessimistic of them (the only step that locks).
+            var now = ClockReading.Now(TimeProvider);
+            if (snapshot.ClocksJumpedAt(now, out _))
+            {
+                snapshot = Rebase(now);
+            }
+
+            if (snapshot is not null && !snapshot.RefreshAt.IsReachedAt(now))
             {
                 return new ValueTask<SessionCredentials>(snapshot.Credentials);
             }
 
-            if (now < snapshot.UsableUntil)
+            if (snapshot is not null && !snapshot.UsableUntil.IsReachedAt(now))
             {
                 // Inside the refresh-ahead window: hand out the current session and let one refresh run behind it.
                 // The unlocked read only skips the lock while a refresh is already running; StartRefresh re-checks.
@@ -221,10 +219,54 @@ internal sealed class RefreshingSession : IDisposable
         || (string.Equals(current.AccessKeyId, rejected.AccessKeyId, StringComparison.Ordinal)
             && string.Equals(current.SessionToken, rejected.SessionToken, StringComparison.Ordinal));
 
+    /// <summary>
+    /// Re-plans the held session after the clocks jumped (see <see cref="SessionSnapshot.ClocksJumpedAt"/>), so that both
+    /// clocks agree again: a step back followed by a suspend (or the reverse) then counts both. Returns the snapshot
+    /// to use, which is <see langword="null"/> when the session was dropped meanwhile.
+    /// </summary>
+    private SessionSnapshot? Rebase(ClockReading now)
+    {
+        SessionSnapshot? current;
+        TimeSpan jump;
+        lock (_gate)
+        {
+            if (!RebaseLocked(now, out jump))
+            {
+                return _snapshot;
+            }
+
+            current = _snapshot;
+            ArmTimer(now);
+        }
+
+        Log.ClockJumpDetected(Logger, RoleArn, ProfileName, jump);
+        return current;
+    }
+
+    // Called under _gate.
+    private bool RebaseLocked(ClockReading now, out TimeSpan jump)
+    {
+        jump = default;
+        if (_disposed || _snapshot is not { } snapshot || !snapshot.ClocksJumpedAt(now, out jump))
+        {
+            return false;
+        }
+
+        var rebased = snapshot.RebasedAt(now);
+        _snapshot = rebased;
+        Telemetry.Update(this, rebased);
+        return true;
+    }
+
     public CredentialProviderStatus GetStatus()
     {
         var snapshot = _snapshot;
-        var now = TimeProvider.GetUtcNow();
+        var now = ClockReading.Now(TimeProvider);
+        if (snapshot is not null && snapshot.ClocksJumpedAt(now, out _))
+        {
+            snapshot = Rebase(now);
+        }
+
         string? lastError;
         long refreshCount;
         lock (_gate)
@@ -234,15 +276,15 @@ internal sealed class RefreshingSession : IDisposable
         }
 
         var state = _disposed ? CredentialProviderState.Disposed
-            : snapshot is null || now >= snapshot.ExpiresAt ? CredentialProviderState.NoCredentials
-            : now >= snapshot.UsableUntil ? CredentialProviderState.BelowMinimumLifetime
+            : snapshot is null || snapshot.ExpiresAt.IsReachedAt(now) ? CredentialProviderState.NoCredentials
+            : snapshot.UsableUntil.IsReachedAt(now) ? CredentialProviderState.BelowMinimumLifetime
             : lastError is not null ? CredentialProviderState.ServingCachedAfterFailure
             : CredentialProviderState.Fresh;
         return new CredentialProviderStatus(
             state,
             RoleArn,
             snapshot?.Credentials.Expiration,
-            snapshot is null ? null : snapshot.ExpiresAt - now,
+            snapshot?.ExpiresAt.RemainingAt(now),
             refreshCount,
             lastError,
             snapshot is null ? null : SecretRedaction.MaskAccessKeyId(snapshot.Credentials.AccessKeyId))
@@ -271,7 +313,7 @@ internal sealed class RefreshingSession : IDisposable
             if (first)
             {
                 Telemetry.Track(this);
-                ArmTimer(TimeProvider.GetUtcNow());
+                ArmTimer(ClockReading.Now(TimeProvider));
             }
         }
 
@@ -393,7 +435,7 @@ internal sealed class RefreshingSession : IDisposable
     private ValueTask<SessionCredentials> WaitForRefreshAsync(RefreshTrigger trigger, CancellationToken cancellationToken)
     {
         var failure = _failure;
-        if (failure is not null && TimeProvider.GetUtcNow() < failure.Until)
+        if (failure is not null && !failure.Until.IsReachedAt(ClockReading.Now(TimeProvider)))
         {
             return ValueTask.FromException<SessionCredentials>(failure.Rethrow());
         }
@@ -504,16 +546,16 @@ internal sealed class RefreshingSession : IDisposable
                 return _inflight.Task;
             }
 
-            var now = TimeProvider.GetUtcNow();
+            var now = ClockReading.Now(TimeProvider);
             var current = _snapshot;
-            if (current is not null && now < current.RefreshAt)
+            if (current is not null && !current.RefreshAt.IsReachedAt(now))
             {
                 // A refresh completed between the caller's unlocked read of the old snapshot and this lock: the new
                 // session needs no refresh yet, so this caller takes it instead of starting a second STS call.
                 return Task.FromResult(current.Credentials);
             }
 
-            if ((current is null || now >= current.UsableUntil) && _failure is { } failure && now < failure.Until)
+            if ((current is null || current.UsableUntil.IsReachedAt(now)) && _failure is { } failure && !failure.Until.IsReachedAt(now))
             {
                 // Nothing usable and the shared backoff still runs: the last error, at once, and no STS call.
                 return Task.FromException<SessionCredentials>(failure.Rethrow());
@@ -577,20 +619,20 @@ internal sealed class RefreshingSession : IDisposable
 
             // The STS rate limiter puts refreshes of held sessions about to become unusable ahead of first fetches.
             // Set (or cleared) for this flow only: an inline parent hop's refresh must not inherit its child's deadline.
-            StsCallDeadline.Set(_snapshot?.UsableUntil);
+            StsCallDeadline.Set(_snapshot?.UsableUntil.Wall);
 
             // A fresh observation for this flow, also when run inline inside a child hop's refresh: the child's own
             // observation is restored for it when this method returns to it.
             var clock = StsClockObservation.Begin(TimeProvider);
             var credentials = await _fetcher.FetchAsync(cancellation).ConfigureAwait(false);
-            var now = TimeProvider.GetUtcNow();
+            var now = ClockReading.Now(TimeProvider);
             var timing = SessionTiming.Measure(credentials, clock.Last, now);
-            if (timing.ExpiresAt - now <= _settings.MinimumLifetime)
+            if (timing.ExpiresAt.RemainingAt(now) <= _settings.MinimumLifetime)
             {
                 throw new CredentialRefreshException(
                     $"STS issued a session for {RoleArn} that expires at {credentials.Expiration:O}, with no more than " +
                     $"the minimum lifetime ({_settings.MinimumLifetime}) left. Lower Refresh.MinimumLifetime or raise the session Duration.",
-                    ProfileName, RoleArn, "SessionTooShort", attempts: 1, isTransient: false, innerException: null);
+                    ProfileName, RoleArn, RefreshDefaults.SessionTooShortErrorCode, attempts: 1, isTransient: false, innerException: null);
             }
 
             OnSucceeded(refresh, credentials, timing, now, trigger, started, activity);
@@ -641,7 +683,7 @@ internal sealed class RefreshingSession : IDisposable
         TaskCompletionSource<SessionCredentials> refresh,
         SessionCredentials credentials,
         SessionTiming timing,
-        DateTimeOffset now,
+        ClockReading now,
         RefreshTrigger trigger,
         long started,
         Activity? activity)
@@ -695,7 +737,7 @@ internal sealed class RefreshingSession : IDisposable
 
         activity?.SetTag("credentialkit.outcome", "success");
         Record("success", trigger, started);
-        Log.RefreshSucceeded(Logger, RoleArn, ProfileName, credentials.AccessKeyId, credentials.Expiration, snapshot.RefreshAt);
+        Log.RefreshSucceeded(Logger, RoleArn, ProfileName, credentials.AccessKeyId, credentials.Expiration, snapshot.RefreshAt.Wall);
         refresh.TrySetResult(credentials);
     }
 
@@ -706,9 +748,9 @@ internal sealed class RefreshingSession : IDisposable
         long started,
         Activity? activity)
     {
-        var now = TimeProvider.GetUtcNow();
+        var now = ClockReading.Now(TimeProvider);
         SessionSnapshot? stillUsable = null;
-        DateTimeOffset retryAt = default;
+        Deadline retryAt = default;
         lock (_gate)
         {
             if (_disposed)
@@ -722,7 +764,7 @@ internal sealed class RefreshingSession : IDisposable
             _consecutiveFailures++;
             _lastErrorCode = error.ErrorCode;
             var snapshot = _snapshot;
-            if (snapshot is not null && now < snapshot.UsableUntil)
+            if (snapshot is not null && !snapshot.UsableUntil.IsReachedAt(now))
             {
                 // Keep serving the cached session; move its refresh moment so callers do not each start a new attempt.
                 retryAt = _schedule.RetryAfterFailure(snapshot, _consecutiveFailures, now);
@@ -735,14 +777,22 @@ internal sealed class RefreshingSession : IDisposable
                 // Nothing usable remains: one jittered, doubling backoff shared by every caller (and the timer), so
                 // an outage costs a retry series per backoff period, not one per caller.
                 var backoffUntil = _schedule.OutageBackoffUntil(_consecutiveFailures, now);
-                _retryAt = backoffUntil;
-                if (error.IsTransient)
+                var tooShort = error.ErrorCode == RefreshDefaults.SessionTooShortErrorCode;
+                if (tooShort && backoffUntil.RemainingAt(now) < _settings.ErrorCacheDuration)
                 {
+                    backoffUntil = Deadline.After(now, _settings.ErrorCacheDuration);
+                }
+
+                _retryAt = backoffUntil;
+                if (error.IsTransient || tooShort)
+                {
+                    // A session too short to use is a configuration to fix, not a blip, but it repeats until someone
+                    // does: callers and the timer share the doubling backoff (never shorter than the error cache).
                     _failure = new FailureRecord(error, backoffUntil);
                 }
                 else if (_settings.ErrorCacheDuration > TimeSpan.Zero)
                 {
-                    _failure = new FailureRecord(error, now + _settings.ErrorCacheDuration);
+                    _failure = new FailureRecord(error, Deadline.After(now, _settings.ErrorCacheDuration));
                 }
             }
 
@@ -766,7 +816,7 @@ internal sealed class RefreshingSession : IDisposable
         long started,
         Activity? activity,
         SessionSnapshot? stillUsable,
-        DateTimeOffset retryAt)
+        Deadline retryAt)
     {
         activity?.SetTag("credentialkit.error_code", error.ErrorCode);
         activity?.SetStatus(ActivityStatusCode.Error, error.ErrorCode);
@@ -774,7 +824,7 @@ internal sealed class RefreshingSession : IDisposable
         {
             activity?.SetTag("credentialkit.outcome", "served_cached");
             Record("served_cached", trigger, started, error.ErrorCode);
-            Log.ServingCachedAfterFailure(Logger, RoleArn, ProfileName, error.ErrorCode, stillUsable.Credentials.Expiration, retryAt, error);
+            Log.ServingCachedAfterFailure(Logger, RoleArn, ProfileName, error.ErrorCode, stillUsable.Credentials.Expiration, retryAt.Wall, error);
             refresh.TrySetResult(stillUsable.Credentials);
             return;
         }
@@ -818,7 +868,7 @@ internal sealed class RefreshingSession : IDisposable
     /// first handle arrived, the timer fired): while the session is held and background refresh is on, either a refresh
     /// is in flight (its end calls this again) or the timer is armed for the next background moment.
     /// </summary>
-    private void ArmTimer(DateTimeOffset now)
+    private void ArmTimer(ClockReading now)
     {
         if (!_settings.BackgroundRefresh || _evicted || _disposed || _handles == 0)
         {
@@ -847,21 +897,23 @@ internal sealed class RefreshingSession : IDisposable
     /// usable (the machine slept through its refresh moment), now. <see langword="null"/> when nothing was ever
     /// issued (or it was invalidated): the next caller fetches.
     /// </summary>
-    private DateTimeOffset? NextBackgroundMoment(DateTimeOffset now)
+    private Deadline? NextBackgroundMoment(ClockReading now)
     {
         var snapshot = _snapshot;
-        if (snapshot is not null && now < snapshot.UsableUntil)
+        if (snapshot is not null && !snapshot.UsableUntil.IsReachedAt(now))
         {
             return snapshot.RefreshAt;
         }
 
-        return _retryAt ?? (snapshot is null ? null : now);
+        return _retryAt ?? (snapshot is null ? null : Deadline.After(now, TimeSpan.Zero));
     }
 
     // Called under _gate.
-    private void ScheduleTimer(DateTimeOffset at, DateTimeOffset now)
+    private void ScheduleTimer(Deadline at, ClockReading now)
     {
-        var due = at - now;
+        // Due when the first of the two clocks reaches the moment. Timers run on the timestamp's time: after a suspend
+        // one fires late, which the hot path covers (it reads the wall clock too).
+        var due = at.RemainingAt(now);
         if (due < TimeSpan.Zero)
         {
             due = TimeSpan.Zero;
@@ -909,36 +961,51 @@ internal sealed class RefreshingSession : IDisposable
             return;
         }
 
-        TaskCompletionSource<SessionCredentials> refresh;
+        var refresh = OnTimerLocked(out var jumped, out var jump);
+        if (jumped)
+        {
+            Log.ClockJumpDetected(Logger, RoleArn, ProfileName, jump);
+        }
+
+        if (refresh is not null)
+        {
+            Launch(refresh, RefreshTrigger.Timer);
+        }
+    }
+
+    /// <summary>The timer's decision, under the lock: the refresh to launch, if one is due.</summary>
+    private TaskCompletionSource<SessionCredentials>? OnTimerLocked(out bool jumped, out TimeSpan jump)
+    {
+        jumped = false;
+        jump = default;
         lock (_gate)
         {
             if (!_settings.BackgroundRefresh || _disposed || _evicted || _handles == 0 || _inflight is not null)
             {
-                return;
+                return null;
             }
 
-            var now = TimeProvider.GetUtcNow();
+            var now = ClockReading.Now(TimeProvider);
+            jumped = RebaseLocked(now, out jump);
             if (NextBackgroundMoment(now) is not { } moment)
             {
-                return;
+                return null;
             }
 
-            if (now < moment)
+            if (!moment.IsReachedAt(now))
             {
                 // Timers fire early (TimeProvider.System by a few milliseconds; a clamped due time by days): re-arm
                 // for the real moment instead of giving up on background refresh.
                 ScheduleTimer(moment, now);
-                return;
+                return null;
             }
 
-            refresh = BeginRefresh();
+            return BeginRefresh();
         }
-
-        Launch(refresh, RefreshTrigger.Timer);
     }
 
     /// <summary>A non-retryable failure remembered briefly, so a broken role does not cost an STS call per request.</summary>
-    private sealed record FailureRecord(CredentialRefreshException Error, DateTimeOffset Until)
+    private sealed record FailureRecord(CredentialRefreshException Error, Deadline Until)
     {
         public CredentialRefreshException Rethrow() => new(
             Error.Message, Error.ProfileName, Error.RoleArn, Error.ErrorCode, Error.Attempts, Error.IsTransient, Error.InnerException);

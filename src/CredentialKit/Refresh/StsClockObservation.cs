@@ -4,10 +4,28 @@ namespace CredentialKit;
 /// What one refresh learnt about STS's clock: the <c>Date</c> header of the last STS response it received, and when
 /// (on the local clock) that request was sent and its response arrived.
 /// </summary>
-/// <param name="SentAt">Local time just before the request was sent.</param>
-/// <param name="ReceivedAt">Local time the response headers arrived.</param>
+/// <param name="SentAt">The local clocks just before the request was sent.</param>
+/// <param name="ReceivedAt">The local clocks when the response headers arrived.</param>
 /// <param name="ServerDate">The response's <c>Date</c> header (STS's clock, whole seconds).</param>
-internal sealed record StsClockReading(DateTimeOffset SentAt, DateTimeOffset ReceivedAt, DateTimeOffset ServerDate);
+/// <param name="Resolution">
+/// How coarse <paramref name="ServerDate"/> is: STS's clock read somewhere in [ServerDate, ServerDate + Resolution). One
+/// second for a <c>Date</c> header; zero for a reading derived from a store's remaining lifetime.
+/// </param>
+internal sealed record StsClockReading(ClockReading SentAt, ClockReading ReceivedAt, DateTimeOffset ServerDate, TimeSpan Resolution)
+{
+    /// <summary>Creates a reading of a <c>Date</c> header (one-second resolution).</summary>
+    public StsClockReading(ClockReading sentAt, ClockReading receivedAt, DateTimeOffset serverDate)
+        : this(sentAt, receivedAt, serverDate, RefreshDefaults.DateHeaderResolution)
+    {
+    }
+
+    /// <summary>
+    /// STS's clock minus the local wall clock, from the midpoints of the round trip and of the <c>Date</c>'s second;
+    /// positive means the local clock is behind.
+    /// </summary>
+    public TimeSpan Skew =>
+        ServerDate + (Resolution / 2) - (SentAt.Wall + ((ReceivedAt.Wall - SentAt.Wall) / 2));
+}
 
 /// <summary>
 /// Carries an <see cref="StsClockReading"/> from the HTTP layer (<see cref="StsResponseHandler"/>) up to the refresh
@@ -41,17 +59,32 @@ internal sealed class StsClockObservation
         return observation;
     }
 
-    /// <summary>The local time to stamp on a request about to be sent, when a refresh observes this flow.</summary>
-    public static DateTimeOffset? RequestSending() => Current.Value?._time.GetUtcNow();
+    /// <summary>Gets the reading the refresh observing this flow has so far, if any.</summary>
+    public static StsClockReading? CurrentLast => Current.Value?.Last;
+
+    /// <summary>
+    /// Records a reading learnt other than from an STS response (an adopted shared session's remaining lifetime) for the
+    /// refresh that observes this flow (if any).
+    /// </summary>
+    public static void Record(StsClockReading reading)
+    {
+        if (Current.Value is { } observation)
+        {
+            Volatile.Write(ref observation._last, reading);
+        }
+    }
+
+    /// <summary>The local clocks to stamp on a request about to be sent, when a refresh observes this flow.</summary>
+    public static ClockReading? RequestSending() => Current.Value is { } observation ? ClockReading.Now(observation._time) : null;
 
     /// <summary>Records a response's <c>Date</c> header for the refresh that observes this flow (if any).</summary>
     /// <param name="sentAt">What <see cref="RequestSending"/> returned for this request.</param>
     /// <param name="serverDate">The response's <c>Date</c> header.</param>
-    public static void ResponseReceived(DateTimeOffset? sentAt, DateTimeOffset? serverDate)
+    public static void ResponseReceived(ClockReading? sentAt, DateTimeOffset? serverDate)
     {
         if (Current.Value is { } observation && sentAt is { } sent && serverDate is { } date)
         {
-            Volatile.Write(ref observation._last, new StsClockReading(sent, observation._time.GetUtcNow(), date));
+            Volatile.Write(ref observation._last, new StsClockReading(sent, ClockReading.Now(observation._time), date));
         }
     }
 }

@@ -63,6 +63,9 @@ internal sealed class StsResiliencePipelines(TimeProvider timeProvider, Func<dou
             AddPacing(builder, rateLimiter);
         }
 
+        // Between pacing and the attempt timeout: the re-signed attempt after a clock-skew rejection gets its own timeout
+        // and does not count as a retry (ClockSkewRetryStrategy).
+        AddClockSkewRetry(builder);
         builder.AddTimeout(new TimeoutStrategyOptions { Timeout = settings.AttemptTimeout });
         return builder.Build();
     }
@@ -73,4 +76,9 @@ internal sealed class StsResiliencePipelines(TimeProvider timeProvider, Func<dou
         Justification = "StsPacingStrategy.Options has no members or validation attributes of its own.")]
     private static void AddPacing(ResiliencePipelineBuilder builder, StsRateLimiter limiter) =>
         builder.AddStrategy(_ => new StsPacingStrategy(limiter), new StsPacingStrategy.Options());
+
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
+        Justification = "ClockSkewRetryStrategy.Options has no members or validation attributes of its own.")]
+    private static void AddClockSkewRetry(ResiliencePipelineBuilder builder) =>
+        builder.AddStrategy(_ => new ClockSkewRetryStrategy(), new ClockSkewRetryStrategy.Options());
 }

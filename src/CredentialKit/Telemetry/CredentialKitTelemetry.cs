@@ -107,10 +107,12 @@ internal sealed class CredentialKitTelemetry : IDisposable
             return;
         }
 
-        slot.UsableUntilTicks = snapshot.UsableUntil.UtcTicks;
+        slot.UsableUntilTicks = snapshot.UsableUntil.Wall.UtcTicks;
+        slot.UsableUntilTimestamp = snapshot.UsableUntil.Timestamp;
+        slot.ExpiresAtTimestamp = snapshot.ExpiresAt.Timestamp;
         slot.SkewTicks = snapshot.Skew?.Ticks ?? 0;
         slot.HasSkew = snapshot.Skew.HasValue;
-        slot.ExpiresAtTicks = snapshot.ExpiresAt.UtcTicks;
+        slot.ExpiresAtTicks = snapshot.ExpiresAt.Wall.UtcTicks;
     }
 
     /// <summary>Stops reporting a session (its last handle went, or it was disposed): nothing here keeps it reachable.</summary>
@@ -168,29 +170,30 @@ internal sealed class CredentialKitTelemetry : IDisposable
 
     private static readonly string[] States = [SessionGaugeState.Fresh, SessionGaugeState.BelowMinimumLifetime, SessionGaugeState.NoCredentials];
 
-    private static int StateOf(in GaugeSlots.Slot slot, long now) =>
-        slot.ExpiresAtTicks == 0 || now >= slot.ExpiresAtTicks ? 2
-        : now >= slot.UsableUntilTicks ? 1
+    // Both clocks, like the session's own checks (see Deadline): a moment is reached when either clock says so.
+    private static int StateOf(in GaugeSlots.Slot slot, ClockReading now) =>
+        slot.ExpiresAtTicks == 0 || now.Wall.UtcTicks >= slot.ExpiresAtTicks || now.Timestamp >= slot.ExpiresAtTimestamp ? 2
+        : now.Wall.UtcTicks >= slot.UsableUntilTicks || now.Timestamp >= slot.UsableUntilTimestamp ? 1
         : 0;
 
     /// <summary>What a gauge reads from one slot; a struct type argument, so the scan loop is compiled per gauge, inlined.</summary>
     private interface ISlotValue
     {
-        static abstract bool TryRead(in GaugeSlots.Slot slot, long now, out double value);
+        static abstract bool TryRead(in GaugeSlots.Slot slot, ClockReading now, out double value);
     }
 
     private readonly struct RemainingLifetime : ISlotValue
     {
-        public static bool TryRead(in GaugeSlots.Slot slot, long now, out double value)
+        public static bool TryRead(in GaugeSlots.Slot slot, ClockReading now, out double value)
         {
-            value = (slot.ExpiresAtTicks - now) / (double)TimeSpan.TicksPerSecond;
+            value = new Deadline(new DateTimeOffset(slot.ExpiresAtTicks, TimeSpan.Zero), slot.ExpiresAtTimestamp).RemainingAt(now).TotalSeconds;
             return slot.ExpiresAtTicks != 0;
         }
     }
 
     private readonly struct ClockSkew : ISlotValue
     {
-        public static bool TryRead(in GaugeSlots.Slot slot, long now, out double value)
+        public static bool TryRead(in GaugeSlots.Slot slot, ClockReading now, out double value)
         {
             value = slot.SkewTicks / (double)TimeSpan.TicksPerSecond;
             return slot.ExpiresAtTicks != 0 && slot.HasSkew;
@@ -283,15 +286,15 @@ internal sealed class CredentialKitTelemetry : IDisposable
     private struct GaugeClock(TimeProvider? fixedClock)
     {
         private TimeProvider? _last;
-        private long _now;
+        private ClockReading _now;
 
-        public long Now(TimeProvider? sessionClock)
+        public ClockReading Now(TimeProvider? sessionClock)
         {
             var clock = fixedClock ?? sessionClock ?? TimeProvider.System;
             if (!ReferenceEquals(clock, _last))
             {
                 _last = clock;
-                _now = clock.GetUtcNow().UtcTicks;
+                _now = ClockReading.Now(clock);
             }
 
             return _now;

@@ -107,7 +107,7 @@ internal sealed class GaugeSlots
         }
     }
 
-    /// <summary>One held session as the gauges see it. Instants are UTC ticks on the session's local clock.</summary>
+    /// <summary>One held session as the gauges see it. Instants are UTC ticks and timestamps on the session's local clock.</summary>
     internal struct Slot
     {
         /// <summary>The session, or <see langword="null"/> for a free slot.</summary>
@@ -121,6 +121,12 @@ internal sealed class GaugeSlots
 
         /// <summary>Until when the held session is usable (expiry minus the minimum lifetime).</summary>
         public long UsableUntilTicks;
+
+        /// <summary>When the held session expires, on the session clock's timestamp (see <see cref="Deadline"/>).</summary>
+        public long ExpiresAtTimestamp;
+
+        /// <summary>Until when the held session is usable, on the session clock's timestamp.</summary>
+        public long UsableUntilTimestamp;
 
         /// <summary>The clock skew measured when the session was issued, in ticks, if <see cref="HasSkew"/>.</summary>
         public long SkewTicks;

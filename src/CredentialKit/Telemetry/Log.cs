@@ -80,6 +80,13 @@ internal static partial class Log
     public static void ClockSkewDetected(ILogger logger, string roleArn, string? profileName, TimeSpan skew, TimeSpan threshold) =>
         ClockSkewDetectedCore(logger, roleArn, Label(profileName), skew, threshold);
 
+    [LoggerMessage(EventId = 32, Level = LogLevel.Warning,
+        Message = "The wall clock moved {Jump} against the monotonic clock while {RoleArn} (profile {ProfileName}) was held (a clock step, or a suspend); the session is re-planned on the more pessimistic clock")]
+    private static partial void ClockJumpDetectedCore(ILogger logger, string roleArn, string profileName, TimeSpan jump);
+
+    public static void ClockJumpDetected(ILogger logger, string roleArn, string? profileName, TimeSpan jump) =>
+        ClockJumpDetectedCore(logger, roleArn, Label(profileName), jump);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning,
         Message = "STS {Operation} for {Subject} failed in region {Region} with {ErrorCode} after its retries; trying region {NextRegion}")]
     public static partial void FallingBackToNextRegion(ILogger logger, string operation, string subject, string? region, string errorCode, string? nextRegion);

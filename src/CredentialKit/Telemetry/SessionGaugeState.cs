@@ -8,9 +8,4 @@ internal static class SessionGaugeState
     public const string BelowMinimumLifetime = "below_minimum_lifetime";
 
     public const string NoCredentials = "no_credentials";
-
-    public static string Of(RefreshingSession session, DateTimeOffset now) =>
-        session.CurrentExpiresAt is not { } expiresAt || now >= expiresAt ? NoCredentials
-        : session.CurrentUsableUntil is { } usableUntil && now >= usableUntil ? BelowMinimumLifetime
-        : Fresh;
 }

@@ -79,19 +79,26 @@ internal sealed class LocalStsHarness : IAsyncDisposable
     /// </summary>
     public CredentialKitProfileOptions Profile(params AssumeRoleOptions[] roles)
     {
+        var options = DemoProfile(Server, [.. roles.DefaultIfEmpty(Hub())]);
+        options.Refresh.JitterFraction = 0;
+        options.Refresh.RetryBaseDelay = TimeSpan.Zero;
+        return options;
+    }
+
+    /// <summary>A profile starting from the demo user's static keys, pointed at <paramref name="server"/>, assuming <paramref name="roles"/>.</summary>
+    public static CredentialKitProfileOptions DemoProfile(LocalStsServer server, params AssumeRoleOptions[] roles)
+    {
         var options = new CredentialKitProfileOptions();
         options.Source.Type = SourceCredentialsType.Static;
         options.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
         options.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;
-        options.Sts.ServiceUrl = Server.Endpoint.ToString();
+        options.Sts.ServiceUrl = server.Endpoint.ToString();
         options.Sts.AuthenticationRegion = "us-east-1";
-        foreach (var role in roles.DefaultIfEmpty(Hub()))
+        foreach (var role in roles)
         {
             options.Roles.Add(role);
         }
 
-        options.Refresh.JitterFraction = 0;
-        options.Refresh.RetryBaseDelay = TimeSpan.Zero;
         return options;
     }
 

@@ -32,19 +32,9 @@ public sealed class RealClockTests
         var cacheOptions = new SessionCacheOptions { TimeProvider = local };
         CredentialKitProfileOptions Profile(params AssumeRoleOptions[] roles)
         {
-            var profile = new CredentialKitProfileOptions();
-            profile.Source.Type = SourceCredentialsType.Static;
-            profile.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
-            profile.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;
-            profile.Sts.ServiceUrl = server.Endpoint.ToString();
-            profile.Sts.AuthenticationRegion = "us-east-1";
+            var profile = LocalStsHarness.DemoProfile(server, roles);
             profile.Refresh.RefreshAhead = TimeSpan.FromSeconds(10);
             profile.Refresh.MinimumLifetime = MinimumLifetime;
-            foreach (var role in roles)
-            {
-                profile.Roles.Add(role);
-            }
-
             return profile;
         }
 

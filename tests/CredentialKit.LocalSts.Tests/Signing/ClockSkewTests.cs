@@ -102,6 +102,30 @@ public sealed class ClockSkewTests
         Assert.Equal(LocalStsDemo.UserArn, identity.Arn);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1200)]
+    [InlineData(-1200)]
+    public async Task AnyResponse_DateHeader_IsTheServerClockWithItsOffset(int offsetSeconds)
+    {
+        // Clients measure their skew from Date (CredentialKit plans sessions with it; the SDK corrects its signing
+        // clock with it): it must be the clock that issues the sessions and checks signatures, not the machine's.
+        var (server, time) = await StartAsync(o => o.MaxRequestSkew = null);
+        await using var _ = server;
+        server.ClockOffset = TimeSpan.FromSeconds(offsetSeconds);
+        var expected = time.GetUtcNow() + server.ClockOffset;
+
+        using var accepted = await SignedAtAsync(server, expected);
+        using var refused = await RawSts.PostAsync(server, RawSts.GetCallerIdentityQuery, "AKIANOSUCHKEY0000000", "x", signedAt: expected);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
+        foreach (var response in new[] { accepted, refused })
+        {
+            Assert.Equal(expected.AddTicks(-(expected.Ticks % TimeSpan.TicksPerSecond)), response.Headers.Date);
+        }
+    }
+
     [Fact]
     public async Task GetCallerIdentity_ClockOffsetMovesTheServerClock_RefusesThenAccepts()
     {

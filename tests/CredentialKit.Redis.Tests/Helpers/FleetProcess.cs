@@ -35,6 +35,26 @@ internal sealed class FleetProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a node of the multi-process tests' fleet: a two-hop chain against <paramref name="sts"/> sharing through
+    /// <paramref name="redis"/>, asking every 50 ms, a 1.5 s minimum lifetime and a 5 s store timeout, plus <paramref name="more"/>.
+    /// </summary>
+    public static FleetProcess StartNode(
+        LocalSts.LocalStsServer sts, RedisServer redis, DirectoryInfo keyRing, string prefix, TimeSpan duration, TimeSpan refreshAhead, params string[] more) =>
+        Start([
+            "--sts", sts.Endpoint.ToString(),
+            "--redis", redis.Configuration,
+            "--key-ring", keyRing.FullName,
+            "--prefix", prefix,
+            "--duration", Seconds(duration),
+            "--interval-ms", "50",
+            "--refresh-ahead", Seconds(refreshAhead),
+            "--minimum-lifetime", "1.5",
+            "--store-timeout", "5",
+            .. more]);
+
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static FleetProcess Start(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")

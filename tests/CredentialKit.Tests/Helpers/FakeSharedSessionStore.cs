@@ -84,6 +84,55 @@ internal sealed class FakeSharedSessionStore(TimeProvider time) : ISharedSession
         }
     }
 
+    /// <summary>The remaining lifetime each write was given (a Redis TTL), by hop; counted down on the store's clock.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _ttlEnds = new(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets whether the store keeps writers' remaining lifetimes and counts them down (as Redis TTLs do).</summary>
+    public bool CountsDownLifetime { get; set; }
+
+    /// <summary>Gets the remaining lifetime the last write of <paramref name="hopKey"/> was given, if it kept one.</summary>
+    public TimeSpan? WrittenLifetime(string hopKey)
+    {
+        lock (_gate)
+        {
+            return _ttlEnds.TryGetValue(hopKey, out var end) ? end - time.GetUtcNow() : null;
+        }
+    }
+
+    /// <summary>Stores an entry with a remaining lifetime counted down from now, as another process would.</summary>
+    public void Put(string hopKey, SessionCredentials credentials, TimeSpan remainingLifetime)
+    {
+        lock (_gate)
+        {
+            _entries[hopKey] = credentials;
+            _ttlEnds[hopKey] = time.GetUtcNow() + remainingLifetime;
+        }
+    }
+
+    public ValueTask<SharedSessionEntry?> ReadEntryAsync(string hopKey, CancellationToken cancellationToken = default) =>
+        Run("read", () =>
+        {
+            lock (_gate)
+            {
+                if (!_entries.TryGetValue(hopKey, out var entry))
+                {
+                    return null;
+                }
+
+                TimeSpan? left = CountsDownLifetime && _ttlEnds.TryGetValue(hopKey, out var end) ? end - time.GetUtcNow() : null;
+                return left <= TimeSpan.Zero || (left is null && entry.Expiration <= time.GetUtcNow()) ? null : new SharedSessionEntry(entry, left);
+            }
+        });
+
+    public async ValueTask WriteAsync(string hopKey, SessionCredentials credentials, TimeSpan remainingLifetime, CancellationToken cancellationToken = default)
+    {
+        await WriteAsync(hopKey, credentials, cancellationToken);
+        lock (_gate)
+        {
+            _ttlEnds[hopKey] = time.GetUtcNow() + remainingLifetime;
+        }
+    }
+
     public ValueTask<SessionCredentials?> ReadAsync(string hopKey, CancellationToken cancellationToken = default) =>
         Run("read", () =>
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using CredentialKit.Tests.Helpers;
 using Xunit.Abstractions;
@@ -20,10 +19,7 @@ public class RandomizedRefreshTests(ITestOutputHelper output)
     [Fact]
     public async Task RandomizedCycles_HeldIdleSessionsStayAboveMinimumLifetime_OneCallPerCycle_NoTimerAfterDispose()
     {
-        var masterSeed = Environment.GetEnvironmentVariable("CREDENTIALKIT_SEED") is { Length: > 0 } fixedSeed
-            ? int.Parse(fixedSeed, CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
-        output.WriteLine($"CREDENTIALKIT_SEED={masterSeed}");
+        var masterSeed = TestSeed.Next(output);
         var master = new Random(masterSeed);
         var cycles = 0;
         for (var scenario = 0; scenario < Scenarios; scenario++)
