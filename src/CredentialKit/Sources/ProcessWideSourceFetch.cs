@@ -5,9 +5,9 @@ namespace CredentialKit;
 
 /// <summary>What one fetch of a non-STS source produced, with the issuer's clock when its answer carried a <c>Date</c>.</summary>
 /// <param name="Credentials">The session.</param>
-/// <param name="SentAt">Local time just before the request was sent, when <paramref name="ServerDate"/> is known.</param>
+/// <param name="SentAt">The local clocks just before the request was sent, when <paramref name="ServerDate"/> is known.</param>
 /// <param name="ServerDate">The answer's <c>Date</c> header (the issuer's clock).</param>
-internal sealed record SourceFetchResult(SessionCredentials Credentials, DateTimeOffset? SentAt = null, DateTimeOffset? ServerDate = null);
+internal sealed record SourceFetchResult(SessionCredentials Credentials, ClockReading? SentAt = null, DateTimeOffset? ServerDate = null);
 
 /// <summary>
 /// One fetch at a time per source for the whole process, whatever the number of providers and caches: concurrent callers
@@ -82,7 +82,7 @@ internal sealed class ProcessWideSourceFetch
             var result = await fetch(CancellationToken.None).ConfigureAwait(false);
             lock (slot)
             {
-                slot.Last = new Fetched(result.Credentials, _time.GetUtcNow());
+                slot.Last = new Fetched(result.Credentials, ClockReading.Now(_time));
                 slot.InFlight = null;
             }
 
@@ -103,14 +103,12 @@ internal sealed class ProcessWideSourceFetch
     /// <summary>In the first half of its lifetime, as the engine never plans a refresh before that (MaximumWindowShare).</summary>
     private bool IsFresh(Fetched last)
     {
-        var lifetime = last.Credentials.Expiration - last.FetchedAt;
-        return last.Credentials.Expiration - _time.GetUtcNow() > lifetime / 2;
+        // Aged on both clocks, the longer figure: a wall clock stepped back must not make an old session look fresh.
+        var lifetime = last.Credentials.Expiration - last.FetchedAt.Wall;
+        return ClockReading.Now(_time).ElapsedSince(last.FetchedAt) < lifetime / 2;
     }
 
-    private static bool IsSame(SessionCredentials a, SessionCredentials? b) =>
-        b is not null && string.Equals(a.AccessKeyId, b.AccessKeyId, StringComparison.Ordinal) && a.Expiration == b.Expiration;
-
-    private sealed record Fetched(SessionCredentials Credentials, DateTimeOffset FetchedAt);
+    private sealed record Fetched(SessionCredentials Credentials, ClockReading FetchedAt);
 
     private sealed class Slot
     {

@@ -80,7 +80,7 @@ internal sealed class InstanceMetadataFetcher(InstanceMetadataSettings settings,
         if (answer.IsSuccess && answer.Body.Length > 0)
         {
             var ttl = TimeSpan.FromSeconds(MetadataDefaults.ImdsTokenTtlSeconds);
-            TokenCache[_key] = new ImdsToken(answer.Body.Trim(), answer.SentAt + ttl - MetadataDefaults.ImdsTokenRenewBefore);
+            TokenCache[_key] = new ImdsToken(answer.Body.Trim(), answer.SentAt.Wall + ttl - MetadataDefaults.ImdsTokenRenewBefore);
             return answer.Body.Trim();
         }
 

@@ -5,7 +5,7 @@ using System.Text;
 namespace CredentialKit;
 
 /// <summary>One answer of a metadata endpoint: status, body (capped), and when it was asked on the local clock.</summary>
-internal sealed record MetadataAnswer(HttpStatusCode Status, string Body, DateTimeOffset SentAt, DateTimeOffset? ServerDate)
+internal sealed record MetadataAnswer(HttpStatusCode Status, string Body, ClockReading SentAt, DateTimeOffset? ServerDate)
 {
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 }
@@ -46,7 +46,7 @@ internal static class MetadataHttp
 
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-        var sentAt = time.GetUtcNow();
+        var sentAt = ClockReading.Now(time);
         try
         {
             using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
