@@ -108,6 +108,9 @@ internal sealed class ProcessWideSourceFetch
         return ClockReading.Now(_time).ElapsedSince(last.FetchedAt) < lifetime / 2;
     }
 
+    private static bool IsSame(SessionCredentials a, SessionCredentials? b) =>
+        b is not null && string.Equals(a.AccessKeyId, b.AccessKeyId, StringComparison.Ordinal) && a.Expiration == b.Expiration;
+
     private sealed record Fetched(SessionCredentials Credentials, ClockReading FetchedAt);
 
     private sealed class Slot

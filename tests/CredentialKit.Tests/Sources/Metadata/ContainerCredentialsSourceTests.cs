@@ -96,7 +96,7 @@ public sealed class ContainerCredentialsSourceTests : IDisposable
         await provider.GetCredentialsAsync();
 
         var session = ProviderFixture.SessionOf(provider);
-        Assert.Equal(sentAt + TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1), session.CurrentExpiresAt);
+        Assert.Equal(sentAt + TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1), session.Snapshot!.ExpiresAt.Wall);
         Assert.InRange(provider.GetStatus().ClockSkew!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(11));
     }
 
