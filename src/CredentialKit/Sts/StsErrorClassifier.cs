@@ -22,6 +22,9 @@ internal static partial class StsErrorClassifier
     /// <summary>The error code given to an error whose code is not shaped like an STS error code and that has no HTTP status.</summary>
     public const string UnrecognizedErrorCode = "UnrecognizedError";
 
+    /// <summary>The error code given to a redirect (3xx) from the STS endpoint, which is never followed.</summary>
+    public const string RedirectCode = "Redirect";
+
     /// <summary>The error code given to a connection or transport failure.</summary>
     public const string NetworkErrorCode = "NetworkError";
 
@@ -52,6 +55,9 @@ internal static partial class StsErrorClassifier
     {
         switch (exception)
         {
+            case StsRedirectRefusedException:
+                // The next attempt would be redirected again; and a redirect is never followed.
+                return false;
             case XmlException or AmazonUnmarshallingException or MalformedStsResponseException:
                 // A 200 whose body could not be read (truncated, garbled by a proxy): the AWS SDKs retry these too.
                 return true;
@@ -74,6 +80,7 @@ internal static partial class StsErrorClassifier
     public static string GetErrorCode(Exception exception) => exception switch
     {
         CredentialRefreshException refresh when refresh.ErrorCode is not null => refresh.ErrorCode,
+        StsRedirectRefusedException => RedirectCode,
         XmlException or AmazonUnmarshallingException or MalformedStsResponseException => MalformedResponseCode,
         AmazonServiceException { ErrorCode.Length: > 0 } service => SafeCode(service),
         AmazonServiceException service when (int)service.StatusCode >= 500 => ((int)service.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
