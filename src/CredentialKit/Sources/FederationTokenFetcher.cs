@@ -39,6 +39,7 @@ internal sealed class FederationTokenFetcher : StsSourceFetcher
 #pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
         var packedPolicySize = response.PackedPolicySize;
 #pragma warning restore CS0618
+        ExpectedIdentity.FederatedUser(_settings.Name).Check(OperationName, response.FederatedUser?.Arn);
         return StsResponses.ToSessionCredentials(credentials, response.FederatedUser?.Arn, sourceIdentity: null, packedPolicySize, region);
     }
 }
