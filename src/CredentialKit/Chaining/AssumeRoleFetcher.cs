@@ -57,6 +57,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
     public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
     {
         var attempts = new AttemptCounter();
+        var secrets = new SentSecrets();
         var retriedParent = false;
         while (true)
         {
@@ -65,8 +66,9 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
                 var (response, region) = await _clients.Clients.ExecuteAsync(
                     _pipeline,
                     Operation,
-                    async (client, ct) => await client.AssumeRoleAsync(await BuildRequestAsync(_duration.Current, ct).ConfigureAwait(false), ct).ConfigureAwait(false),
+                    async (client, ct) => await client.AssumeRoleAsync(await BuildRequestAsync(_duration.Current, secrets, ct).ConfigureAwait(false), ct).ConfigureAwait(false),
                     attempts,
+                    secrets,
                     cancellationToken).ConfigureAwait(false);
                 return ToSessionCredentials(response, region);
             }
@@ -91,7 +93,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
     public void Dispose() => _clients.Return();
 
     // A ValueTask: without MFA it completes synchronously, and a refresh then allocates no Task for the request.
-    private async ValueTask<AssumeRoleRequest> BuildRequestAsync(TimeSpan duration, CancellationToken cancellationToken)
+    private async ValueTask<AssumeRoleRequest> BuildRequestAsync(TimeSpan duration, SentSecrets secrets, CancellationToken cancellationToken)
     {
         var request = new AssumeRoleRequest
         {
@@ -130,6 +132,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         {
             request.SerialNumber = serial;
             request.TokenCode = await MfaTokenCodes.GetAsync(_template.MfaTokenCodeProvider, RoleArn, _profileName, cancellationToken).ConfigureAwait(false);
+            secrets.Add(request.TokenCode);
         }
 
         return request;

@@ -28,6 +28,8 @@ internal sealed class SamlFetcher : StsSourceFetcher
     protected override async Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken)
     {
         var assertion = await GetAssertionAsync(cancellationToken).ConfigureAwait(false);
+        var secrets = new SentSecrets();
+        secrets.Add(assertion);
         while (true)
         {
             var request = new AssumeRoleWithSAMLRequest
@@ -46,7 +48,7 @@ internal sealed class SamlFetcher : StsSourceFetcher
 
             try
             {
-                var (response, region) = await CallAsync((client, ct) => client.AssumeRoleWithSAMLAsync(request, ct), attempts, cancellationToken).ConfigureAwait(false);
+                var (response, region) = await CallAsync((client, ct) => client.AssumeRoleWithSAMLAsync(request, ct), attempts, secrets, cancellationToken).ConfigureAwait(false);
                 var credentials = response.Credentials ?? throw MissingCredentials();
 #pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
                 var packedPolicySize = response.PackedPolicySize;

@@ -28,14 +28,16 @@ internal sealed class WebIdentityFetcher : StsSourceFetcher
     protected override async Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken)
     {
         var retriedToken = false;
+        var secrets = new SentSecrets();
         while (true)
         {
             var token = await ReadTokenAsync(cancellationToken).ConfigureAwait(false);
+            secrets.Add(token);
             try
             {
                 var request = BuildRequest(token, _duration.Current);
                 var (response, region) = await CallAsync(
-                    (client, ct) => client.AssumeRoleWithWebIdentityAsync(request, ct), attempts, cancellationToken).ConfigureAwait(false);
+                    (client, ct) => client.AssumeRoleWithWebIdentityAsync(request, ct), attempts, secrets, cancellationToken).ConfigureAwait(false);
                 var credentials = response.Credentials ?? throw MissingCredentials();
 #pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
                 var packedPolicySize = response.PackedPolicySize;
