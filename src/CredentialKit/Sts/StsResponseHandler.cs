@@ -24,7 +24,7 @@ internal sealed class StsResponseHandler(HttpMessageHandler inner) : DelegatingH
             throw new StsRedirectRefusedException(response.StatusCode, location, request.RequestUri);
         }
 
-        response.Content = new CappedContent(response.Content, MaximumResponseBytes);
+        response.Content = new CappedContent(response.Content, MaximumResponseBytes, cancellationToken);
         return response;
     }
 }
