@@ -82,6 +82,25 @@ internal sealed class RawHttpServer : IAsyncDisposable
         </AssumeRoleResponse>
         """;
 
+    /// <summary>
+    /// A profile signed by the LocalSts demo user's static keys that assumes the demo <c>hub</c> role at <paramref name="url"/>,
+    /// with no jitter, no retry delay and <paramref name="maxRetryAttempts"/> retries.
+    /// </summary>
+    public static CredentialKitProfileOptions HubProfile(string url, int maxRetryAttempts = 2)
+    {
+        var options = new CredentialKitProfileOptions();
+        options.Source.Type = SourceCredentialsType.Static;
+        options.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
+        options.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;
+        options.Sts.ServiceUrl = url;
+        options.Sts.AuthenticationRegion = "us-east-1";
+        options.Roles.Add(new AssumeRoleOptions { RoleArn = LocalStsDemo.HubRoleArn, RoleSessionName = "app-hub" });
+        options.Refresh.JitterFraction = 0;
+        options.Refresh.RetryBaseDelay = TimeSpan.Zero;
+        options.Refresh.MaxRetryAttempts = maxRetryAttempts;
+        return options;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

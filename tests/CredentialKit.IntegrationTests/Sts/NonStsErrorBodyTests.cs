@@ -63,18 +63,5 @@ public sealed class NonStsErrorBodyTests
         Assert.Equal(3, sts.Requests.Count);
     }
 
-    private static CredentialKitProfileOptions Profile(string url)
-    {
-        var options = new CredentialKitProfileOptions();
-        options.Source.Type = SourceCredentialsType.Static;
-        options.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
-        options.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;
-        options.Sts.ServiceUrl = url;
-        options.Sts.AuthenticationRegion = "us-east-1";
-        options.Roles.Add(new AssumeRoleOptions { RoleArn = LocalStsDemo.HubRoleArn, RoleSessionName = "app-hub" });
-        options.Refresh.JitterFraction = 0;
-        options.Refresh.RetryBaseDelay = TimeSpan.Zero;
-        options.Refresh.MaxRetryAttempts = 2;
-        return options;
-    }
+    private static CredentialKitProfileOptions Profile(string url) => RawHttpServer.HubProfile(url);
 }

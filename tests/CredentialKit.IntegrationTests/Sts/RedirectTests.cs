@@ -66,17 +66,8 @@ public sealed class RedirectTests
 
     private static CredentialKitProfileOptions Profile(string url)
     {
-        var options = new CredentialKitProfileOptions();
-        options.Source.Type = SourceCredentialsType.Static;
-        options.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
-        options.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;
-        options.Sts.ServiceUrl = url;
-        options.Sts.AuthenticationRegion = "us-east-1";
-        options.Roles.Add(new AssumeRoleOptions { RoleArn = LocalStsDemo.HubRoleArn, RoleSessionName = "app-hub" });
+        var options = RawHttpServer.HubProfile(url, maxRetryAttempts: 3);
         options.Roles.Add(new AssumeRoleOptions { RoleArn = LocalStsDemo.ReportsRoleArn, RoleSessionName = "app-reports" });
-        options.Refresh.JitterFraction = 0;
-        options.Refresh.RetryBaseDelay = TimeSpan.Zero;
-        options.Refresh.MaxRetryAttempts = 3;
         return options;
     }
 }

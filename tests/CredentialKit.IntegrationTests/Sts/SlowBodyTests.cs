@@ -29,16 +29,8 @@ public sealed class SlowBodyTests
                 await stream.FlushAsync(ct);
             }
         });
-        var options = new CredentialKitProfileOptions();
-        options.Source.Type = SourceCredentialsType.Static;
-        options.Source.AccessKeyId = LocalStsDemo.AccessKeyId;
-        options.Source.SecretAccessKey = LocalStsDemo.SecretAccessKey;
-        options.Sts.ServiceUrl = sts.Url;
-        options.Sts.AuthenticationRegion = "us-east-1";
-        options.Roles.Add(new AssumeRoleOptions { RoleArn = LocalStsDemo.HubRoleArn, RoleSessionName = "app-hub" });
+        var options = RawHttpServer.HubProfile(sts.Url, maxRetryAttempts: 1);
         options.Refresh.AttemptTimeout = TimeSpan.FromSeconds(1);
-        options.Refresh.MaxRetryAttempts = 1;
-        options.Refresh.RetryBaseDelay = TimeSpan.Zero;
         await using var provider = CredentialProvider.Create(options, new SessionCacheOptions { Random = () => 0.0 }, "slow-body");
 
         var error = await Assert.ThrowsAsync<CredentialRefreshException>(() => provider.GetCredentialsAsync().AsTask().WaitAsync(SafetyBound));
