@@ -186,7 +186,7 @@ internal static class StrictConfigurationBinder
             }
         }
 
-        CheckIndices(node, path, items.Select(i => i.Node.Key), failures);
+        ListIndices.Check(path, items.Select(i => i.Node.Key), Where(node), failures);
         var underlying = Nullable.GetUnderlyingType(element) ?? element;
         foreach (var (_, child) in items.OrderBy(i => i.Index))
         {
@@ -205,29 +205,6 @@ internal static class StrictConfigurationBinder
                 list.Add(item);
             }
         }
-    }
-
-    /// <summary>
-    /// Refuses list indices that are not exactly 0, 1, 2, …: a gap (<c>0</c>, <c>2</c>), a list starting at 1, or an index
-    /// written with a leading zero. The default binder accepts them and a gap usually means an entry was lost in an edit
-    /// or an override (an environment variable for <c>Roles:2</c> with no <c>Roles:1</c>).
-    /// </summary>
-    private static void CheckIndices(IConfigurationSection node, string path, IEnumerable<string> keys, ValidationFailures failures)
-    {
-        var list = keys.ToList();
-        var canonical = list.All(k => k == "0" || (k.Length > 0 && k[0] != '0'));
-        var numbers = list.Select(k => int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1).Order().ToList();
-        if (canonical && numbers.SequenceEqual(Enumerable.Range(0, numbers.Count)))
-        {
-            return;
-        }
-
-        var missing = Enumerable.Range(0, numbers.Count + 1).First(i => !numbers.Contains(i));
-        var problem = canonical
-            ? $"so {path}:{missing} is missing"
-            : $"and {path}:{list.First(k => k != "0" && k[0] == '0')} is written with a leading zero";
-        failures.Add(path, $"has the list indices {string.Join(", ", list.OrderBy(k => k.Length).ThenBy(k => k, StringComparer.Ordinal))} {Where(node)}, {problem}",
-            $"indices 0, 1, 2, … without gaps ({path}:0, {path}:1, …), or a JSON array");
     }
 
     /// <summary>
@@ -257,7 +234,7 @@ internal static class StrictConfigurationBinder
         var indices = children.Where(c => c.Key.Length > 0 && c.Key.All(char.IsAsciiDigit)).Select(c => c.Key).ToList();
         if (indices.Count > 0)
         {
-            CheckIndices(node, path, indices, failures);
+            ListIndices.Check(path, indices, Where(node), failures);
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
