@@ -14,10 +14,11 @@ public sealed class SlowBodyTests
     private static readonly TimeSpan SafetyBound = TimeSpan.FromSeconds(20);
 
     [Theory]
-    [InlineData(0)]    // the body stalls after its first bytes
-    [InlineData(1500)] // a byte every 1.5 s, forever
-    public async Task BodyTricklingPastTheAttemptTimeout_FailsAsTimeout(int trickleMilliseconds)
+    [InlineData(0)]     // the body stalls after its first bytes
+    [InlineData(10000)] // a byte every 10 s, forever: the attempts (1 s each) must end before the first of them
+    public async Task BodyTricklingPastTheAttemptTimeout_FailsAsTimeout_BeforeTheNextByte(int trickleMilliseconds)
     {
+        var trickled = 0;
         await using var sts = new RawHttpServer(async (_, stream, ct) =>
         {
             await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 100000\r\n\r\n<AssumeRoleResponse>"), ct);
@@ -27,6 +28,7 @@ public sealed class SlowBodyTests
                 await Task.Delay(trickleMilliseconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(trickleMilliseconds), ct);
                 await stream.WriteAsync(" "u8.ToArray(), ct);
                 await stream.FlushAsync(ct);
+                Interlocked.Increment(ref trickled);
             }
         });
         var options = RawHttpServer.HubProfile(sts.Url, maxRetryAttempts: 1);
@@ -34,9 +36,11 @@ public sealed class SlowBodyTests
         await using var provider = CredentialProvider.Create(options, new SessionCacheOptions { Random = () => 0.0 }, "slow-body");
 
         var error = await Assert.ThrowsAsync<CredentialRefreshException>(() => provider.GetCredentialsAsync().AsTask().WaitAsync(SafetyBound));
+        var trickledBeforeTheEnd = Volatile.Read(ref trickled);
 
         Assert.Equal(StsErrorClassifier.TimeoutCode, error.ErrorCode);
         Assert.Equal(2, error.Attempts);
+        Assert.Equal(0, trickledBeforeTheEnd); // no attempt waited for the body's next byte
         Assert.InRange(sts.Connections, 1, 2); // the second attempt may time out before the server has read its request
     }
 }
