@@ -28,5 +28,5 @@ public sealed class StsOptions
 
     /// <summary>Returns the endpoint description (region or URL).</summary>
     /// <returns>For example <c>eu-west-1</c> or <c>http://127.0.0.1:4566/</c>.</returns>
-    public override string ToString() => ServiceUrl ?? Region ?? "(default region)";
+    public override string ToString() => (ServiceUrl is { } url ? UrlText.WithoutUserInfo(url) : null) ?? Region ?? "(default region)";
 }

@@ -48,6 +48,13 @@ internal sealed class FakeStsClientFactory(TimeProvider time) : IStsClientFactor
                 SessionToken = SessionToken,
                 Expiration = (now + TimeSpan.FromSeconds(request.DurationSeconds ?? 3600)).UtcDateTime,
             },
+
+            // STS names the session it issued; CredentialKit refuses one that names another role or account.
+            AssumedRoleUser = new AssumedRoleUser
+            {
+                Arn = $"arn:aws:sts::{request.RoleArn.Split(':')[4]}:assumed-role/{request.RoleArn.Split('/')[^1]}/{request.RoleSessionName}",
+                AssumedRoleId = "AROABENCHMARK:" + request.RoleSessionName,
+            },
         });
     }
 }

@@ -20,6 +20,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
     private readonly StsCallPipeline _pipeline;
     private readonly SharedStsClients.Entry _clients;
     private readonly SessionDurationFallback _duration;
+    private readonly ExpectedIdentity _identity;
 
     /// <summary>Creates the fetcher of one hop.</summary>
     /// <param name="template">The request.</param>
@@ -42,6 +43,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         _logger = context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
         _pipeline = new StsCallPipeline(settings, context, _logger, template.RoleArn);
         _duration = new SessionDurationFallback(template.Duration);
+        _identity = ExpectedIdentity.AssumedRole(template.RoleArn, template.RoleSessionName);
         if (template.IsDurationClamped)
         {
             Log.DurationClampedForChaining(_logger, template.RoleArn, template.RequestedDuration, template.Duration);
@@ -55,6 +57,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
     public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
     {
         var attempts = new AttemptCounter();
+        var secrets = new SentSecrets();
         var retriedParent = false;
         while (true)
         {
@@ -63,8 +66,9 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
                 var (response, region) = await _clients.Clients.ExecuteAsync(
                     _pipeline,
                     Operation,
-                    async (client, ct) => await client.AssumeRoleAsync(await BuildRequestAsync(_duration.Current, ct).ConfigureAwait(false), ct).ConfigureAwait(false),
+                    async (client, ct) => await client.AssumeRoleAsync(await BuildRequestAsync(_duration.Current, secrets, ct).ConfigureAwait(false), ct).ConfigureAwait(false),
                     attempts,
+                    secrets,
                     cancellationToken).ConfigureAwait(false);
                 return ToSessionCredentials(response, region);
             }
@@ -89,7 +93,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
     public void Dispose() => _clients.Return();
 
     // A ValueTask: without MFA it completes synchronously, and a refresh then allocates no Task for the request.
-    private async ValueTask<AssumeRoleRequest> BuildRequestAsync(TimeSpan duration, CancellationToken cancellationToken)
+    private async ValueTask<AssumeRoleRequest> BuildRequestAsync(TimeSpan duration, SentSecrets secrets, CancellationToken cancellationToken)
     {
         var request = new AssumeRoleRequest
         {
@@ -128,6 +132,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         {
             request.SerialNumber = serial;
             request.TokenCode = await MfaTokenCodes.GetAsync(_template.MfaTokenCodeProvider, RoleArn, _profileName, cancellationToken).ConfigureAwait(false);
+            secrets.Add(request.TokenCode);
         }
 
         return request;
@@ -142,6 +147,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
 #pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
         var packedPolicySize = response.PackedPolicySize;
 #pragma warning restore CS0618
+        _identity.Check(Operation, response.AssumedRoleUser?.Arn);
         return StsResponses.ToSessionCredentials(credentials, response.AssumedRoleUser?.Arn, response.SourceIdentity, packedPolicySize, region);
     }
 

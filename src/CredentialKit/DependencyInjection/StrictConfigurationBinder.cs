@@ -186,6 +186,7 @@ internal static class StrictConfigurationBinder
             }
         }
 
+        ListIndices.Check(path, items.Select(i => i.Node.Key), Where(node), failures);
         var underlying = Nullable.GetUnderlyingType(element) ?? element;
         foreach (var (_, child) in items.OrderBy(i => i.Index))
         {
@@ -228,6 +229,12 @@ internal static class StrictConfigurationBinder
         {
             failures.Add(path, $"cannot be bound {Where(node)}", "a setting that exists in code");
             return;
+        }
+
+        var indices = children.Where(c => c.Key.Length > 0 && c.Key.All(char.IsAsciiDigit)).Select(c => c.Key).ToList();
+        if (indices.Count > 0)
+        {
+            ListIndices.Check(path, indices, Where(node), failures);
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

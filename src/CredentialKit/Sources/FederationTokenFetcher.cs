@@ -34,11 +34,12 @@ internal sealed class FederationTokenFetcher : StsSourceFetcher
             request.Tags = SessionTags.From(_settings.Tags);
         }
 
-        var (response, region) = await CallAsync((client, ct) => client.GetFederationTokenAsync(request, ct), attempts, cancellationToken).ConfigureAwait(false);
+        var (response, region) = await CallAsync((client, ct) => client.GetFederationTokenAsync(request, ct), attempts, new SentSecrets(), cancellationToken).ConfigureAwait(false);
         var credentials = response.Credentials ?? throw MissingCredentials();
 #pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
         var packedPolicySize = response.PackedPolicySize;
 #pragma warning restore CS0618
+        ExpectedIdentity.FederatedUser(_settings.Name).Check(OperationName, response.FederatedUser?.Arn);
         return StsResponses.ToSessionCredentials(credentials, response.FederatedUser?.Arn, sourceIdentity: null, packedPolicySize, region);
     }
 }

@@ -13,17 +13,23 @@ internal sealed class SamlFetcher : StsSourceFetcher
 
     private readonly SamlSettings _settings;
     private readonly SessionDurationFallback _duration;
+    private readonly ExpectedIdentity _identity;
 
     public SamlFetcher(SamlSettings settings, StsOptions sts, RefreshSettings refresh, CredentialKitContext context, string? profileName)
         : base(OperationName, settings.RoleArn, new AnonymousAWSCredentials(), sts, refresh, context, profileName)
     {
         _settings = settings;
         _duration = new SessionDurationFallback(settings.Duration);
+
+        // The session name comes from the assertion's RoleSessionName attribute: only the role is known here.
+        _identity = ExpectedIdentity.AssumedRole(settings.RoleArn, sessionName: null);
     }
 
     protected override async Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken)
     {
         var assertion = await GetAssertionAsync(cancellationToken).ConfigureAwait(false);
+        var secrets = new SentSecrets();
+        secrets.Add(assertion);
         while (true)
         {
             var request = new AssumeRoleWithSAMLRequest
@@ -42,11 +48,12 @@ internal sealed class SamlFetcher : StsSourceFetcher
 
             try
             {
-                var (response, region) = await CallAsync((client, ct) => client.AssumeRoleWithSAMLAsync(request, ct), attempts, cancellationToken).ConfigureAwait(false);
+                var (response, region) = await CallAsync((client, ct) => client.AssumeRoleWithSAMLAsync(request, ct), attempts, secrets, cancellationToken).ConfigureAwait(false);
                 var credentials = response.Credentials ?? throw MissingCredentials();
 #pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
                 var packedPolicySize = response.PackedPolicySize;
 #pragma warning restore CS0618
+                _identity.Check(OperationName, response.AssumedRoleUser?.Arn);
                 return StsResponses.ToSessionCredentials(credentials, response.AssumedRoleUser?.Arn, response.SourceIdentity, packedPolicySize, region);
             }
             catch (AmazonServiceException e) when (_duration.TryFallBack(e, Logger, RoleArn))

@@ -22,6 +22,7 @@ internal sealed class SessionTokenFetcher : StsSourceFetcher
     protected override async Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken)
     {
         var request = new GetSessionTokenRequest();
+        var secrets = new SentSecrets();
         if (_settings.Duration is { } duration)
         {
             request.DurationSeconds = (int)duration.TotalSeconds;
@@ -31,9 +32,10 @@ internal sealed class SessionTokenFetcher : StsSourceFetcher
         {
             request.SerialNumber = serial;
             request.TokenCode = await NextCodeAsync(cancellationToken).ConfigureAwait(false);
+            secrets.Add(request.TokenCode);
         }
 
-        var (response, region) = await CallAsync((client, ct) => client.GetSessionTokenAsync(request, ct), attempts, cancellationToken).ConfigureAwait(false);
+        var (response, region) = await CallAsync((client, ct) => client.GetSessionTokenAsync(request, ct), attempts, secrets, cancellationToken).ConfigureAwait(false);
         var credentials = response.Credentials ?? throw MissingCredentials();
         return StsResponses.ToSessionCredentials(credentials, assumedRoleArn: null, sourceIdentity: null, packedPolicySize: null, region);
     }

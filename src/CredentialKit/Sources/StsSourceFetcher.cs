@@ -65,9 +65,13 @@ internal abstract class StsSourceFetcher : ISessionFetcher
     protected abstract Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken);
 
     /// <summary>Runs one STS call through the pipeline, region by region.</summary>
+    /// <param name="call">The attempt.</param>
+    /// <param name="attempts">Counts the attempts.</param>
+    /// <param name="secrets">The secrets the request carries (token, assertion, MFA code), removed from any echoed error.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     protected Task<(T Response, string? Region)> CallAsync<T>(
-        Func<IAmazonSecurityTokenService, CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken) =>
-        _clients.ExecuteAsync(_pipeline, Operation, call, attempts, cancellationToken);
+        Func<IAmazonSecurityTokenService, CancellationToken, Task<T>> call, AttemptCounter attempts, SentSecrets secrets, CancellationToken cancellationToken) =>
+        _clients.ExecuteAsync(_pipeline, Operation, call, attempts, secrets, cancellationToken);
 
 
     /// <summary>A failure that is not an STS answer (a callback, a file), named with the source and profile.</summary>

@@ -15,29 +15,34 @@ internal sealed class WebIdentityFetcher : StsSourceFetcher
 
     private readonly WebIdentitySettings _settings;
     private readonly SessionDurationFallback _duration;
+    private readonly ExpectedIdentity _identity;
 
     public WebIdentityFetcher(WebIdentitySettings settings, StsOptions sts, RefreshSettings refresh, CredentialKitContext context, string? profileName)
         : base(OperationName, settings.RoleArn, new AnonymousAWSCredentials(), sts, refresh, context, profileName)
     {
         _settings = settings;
         _duration = new SessionDurationFallback(settings.Duration);
+        _identity = ExpectedIdentity.AssumedRole(settings.RoleArn, settings.RoleSessionName);
     }
 
     protected override async Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken)
     {
         var retriedToken = false;
+        var secrets = new SentSecrets();
         while (true)
         {
             var token = await ReadTokenAsync(cancellationToken).ConfigureAwait(false);
+            secrets.Add(token);
             try
             {
                 var request = BuildRequest(token, _duration.Current);
                 var (response, region) = await CallAsync(
-                    (client, ct) => client.AssumeRoleWithWebIdentityAsync(request, ct), attempts, cancellationToken).ConfigureAwait(false);
+                    (client, ct) => client.AssumeRoleWithWebIdentityAsync(request, ct), attempts, secrets, cancellationToken).ConfigureAwait(false);
                 var credentials = response.Credentials ?? throw MissingCredentials();
 #pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
                 var packedPolicySize = response.PackedPolicySize;
 #pragma warning restore CS0618
+                _identity.Check(OperationName, response.AssumedRoleUser?.Arn);
                 return StsResponses.ToSessionCredentials(credentials, response.AssumedRoleUser?.Arn, response.SourceIdentity, packedPolicySize, region);
             }
             catch (AmazonServiceException e) when (StsErrorClassifier.GetErrorCode(e) == InvalidIdentityToken && !retriedToken)

@@ -7,26 +7,37 @@ namespace CredentialKit;
 /// A response body that may be read only up to a limit. Reading past it (or a declared <c>Content-Length</c> above
 /// it) fails with <see cref="StsResponseTooLargeException"/> before the excess is read, so nothing is buffered whole.
 /// </summary>
+/// <remarks>
+/// The body is also bound to the request's cancellation (the attempt timeout): when it fires, the connection is closed
+/// under any read in progress, which then fails as cancelled. The SDK reads the body with calls that do not all observe a
+/// token, so without this a body trickling a byte every few seconds keeps an attempt alive past its timeout.
+/// </remarks>
 internal sealed class CappedContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly long _limit;
+    private readonly CancellationToken _abortOn;
+    private readonly CancellationTokenRegistration _abort;
 
-    public CappedContent(HttpContent inner, long limit)
+    public CappedContent(HttpContent inner, long limit, CancellationToken abortOn = default)
     {
         _inner = inner;
         _limit = limit;
+        _abortOn = abortOn;
         foreach (var header in inner.Headers)
         {
             Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
+
+        // Disposing the content closes the connection's stream: the documented way to abort a blocked read.
+        _abort = abortOn.CanBeCanceled ? abortOn.Register(static state => ((HttpContent)state!).Dispose(), inner) : default;
     }
 
     protected override async Task<Stream> CreateContentReadStreamAsync() =>
-        new CappedStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), _limit, _inner.Headers.ContentLength);
+        new CappedStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), _limit, _inner.Headers.ContentLength, _abortOn);
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new CappedStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _limit, _inner.Headers.ContentLength);
+        new CappedStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _limit, _inner.Headers.ContentLength, _abortOn);
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
@@ -47,13 +58,14 @@ internal sealed class CappedContent : HttpContent
     {
         if (disposing)
         {
+            _abort.Dispose();
             _inner.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
-    private sealed class CappedStream(Stream inner, long limit, long? declaredLength) : Stream
+    private sealed class CappedStream(Stream inner, long limit, long? declaredLength, CancellationToken abortOn) : Stream
     {
         private long _read;
 
@@ -71,10 +83,29 @@ internal sealed class CappedContent : HttpContent
             set => throw new NotSupportedException();
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, Allowed(count)));
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                return Count(inner.Read(buffer, offset, Allowed(count)));
+            }
+            catch (Exception e) when (abortOn.IsCancellationRequested && e is IOException or ObjectDisposedException or HttpRequestException)
+            {
+                throw Aborted(e);
+            }
+        }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer[..Allowed(buffer.Length)], cancellationToken).ConfigureAwait(false));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return Count(await inner.ReadAsync(buffer[..Allowed(buffer.Length)], cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e) when (abortOn.IsCancellationRequested && e is IOException or ObjectDisposedException or HttpRequestException)
+            {
+                throw Aborted(e);
+            }
+        }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -98,6 +129,10 @@ internal sealed class CappedContent : HttpContent
 
             base.Dispose(disposing);
         }
+
+        // The read failed because the attempt's timeout closed the connection: a cancellation, as the pipeline expects.
+        private OperationCanceledException Aborted(Exception e) =>
+            new("The STS response body was still being read when the attempt was cancelled.", e, abortOn);
 
         // Ask for at most one byte past the limit: enough to tell "exactly at the limit" from "over it".
         private int Allowed(int count)

@@ -20,9 +20,11 @@ internal sealed class RegionalStsClients : IDisposable
     private const string RegionDisabledCode = "RegionDisabledException";
 
     private readonly Endpoint[] _endpoints;
+    private readonly AWSCredentials _signer;
 
     public RegionalStsClients(AWSCredentials signer, StsOptions sts, IStsClientFactory factory)
     {
+        _signer = signer;
         var endpoints = new List<Endpoint> { new(sts, PrimaryRegion(sts), signer, factory) };
         foreach (var region in sts.FallbackRegions)
         {
@@ -37,12 +39,19 @@ internal sealed class RegionalStsClients : IDisposable
     /// <summary>
     /// Runs <paramref name="call"/> through <paramref name="pipeline"/> against each endpoint in turn until one answers.
     /// </summary>
+    /// <param name="pipeline">The hop's pipeline (retries, timeouts, logs).</param>
+    /// <param name="operation">The STS operation, for logs and telemetry.</param>
+    /// <param name="call">One attempt against one client.</param>
+    /// <param name="attempts">Counts the attempts over all regions.</param>
+    /// <param name="secrets">What the call sends that must never be echoed back; <paramref name="call"/> adds to it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The response and the region that served it (<see langword="null"/> when the primary's region is unknown).</returns>
     public async Task<(T Response, string? Region)> ExecuteAsync<T>(
         StsCallPipeline pipeline,
         string operation,
         Func<IAmazonSecurityTokenService, CancellationToken, Task<T>> call,
         AttemptCounter attempts,
+        SentSecrets secrets,
         CancellationToken cancellationToken)
     {
         for (var i = 0; ; i++)
@@ -51,7 +60,7 @@ internal sealed class RegionalStsClients : IDisposable
             try
             {
                 var response = await pipeline.ExecuteAsync(
-                    operation, endpoint.Region, ct => CheckedAsync(call(endpoint.Client, ct)), attempts, cancellationToken).ConfigureAwait(false);
+                    operation, endpoint.Region, ct => CheckedAsync(call(endpoint.Client, ct), secrets), attempts, cancellationToken).ConfigureAwait(false);
                 if (i > 0)
                 {
                     Log.ServedByFallbackRegion(pipeline.Logger, operation, pipeline.Subject, endpoint.Region, _endpoints[0].Region);
@@ -68,9 +77,10 @@ internal sealed class RegionalStsClients : IDisposable
 
     /// <summary>
     /// Awaits one attempt and refuses a 200 whose credentials are unusable inside the attempt, so the pipeline retries it
-    /// as the transient <c>MalformedResponse</c> it is.
+    /// as the transient <c>MalformedResponse</c> it is. A failed attempt's STS error loses every secret the call sent
+    /// here, before the pipeline logs, tags or classifies it.
     /// </summary>
-    private static async Task<T> CheckedAsync<T>(Task<T> attempt)
+    private async Task<T> CheckedAsync<T>(Task<T> attempt, SentSecrets secrets)
     {
         T response;
         try
@@ -80,6 +90,16 @@ internal sealed class RegionalStsClients : IDisposable
         catch (Exception e) when (StsResponses.IsUnreadableBody(e))
         {
             throw new MalformedStsResponseException("STS answered with a value that could not be read.", e);
+        }
+        catch (AmazonServiceException e)
+        {
+            var scrubbed = await secrets.ScrubAsync(e, _signer).ConfigureAwait(false);
+            if (ReferenceEquals(scrubbed, e))
+            {
+                throw;
+            }
+
+            throw scrubbed;
         }
 
         StsResponses.Check(response);

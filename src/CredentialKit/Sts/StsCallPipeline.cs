@@ -90,7 +90,20 @@ internal sealed class StsCallPipeline
 
         try
         {
-            var result = await call(cancellationToken).ConfigureAwait(false);
+            // The attempt ends when its timeout fires even if the SDK is still blocked reading a trickling body (its
+            // body reads do not all observe the token): the abandoned call finishes on its own, its failure observed.
+            var pending = call(cancellationToken);
+            T result;
+            try
+            {
+                result = await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!pending.IsCompleted)
+            {
+                _ = pending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                throw;
+            }
+
             _telemetry.StsRequests.Add(1, Tags(operation, "success", region));
             return result;
         }

@@ -22,6 +22,9 @@ internal static partial class StsErrorClassifier
     /// <summary>The error code given to an error whose code is not shaped like an STS error code and that has no HTTP status.</summary>
     public const string UnrecognizedErrorCode = "UnrecognizedError";
 
+    /// <summary>The error code given to a redirect (3xx) from the STS endpoint, which is never followed.</summary>
+    public const string RedirectCode = "Redirect";
+
     /// <summary>The error code given to a connection or transport failure.</summary>
     public const string NetworkErrorCode = "NetworkError";
 
@@ -52,15 +55,22 @@ internal static partial class StsErrorClassifier
     {
         switch (exception)
         {
+            case StsRedirectRefusedException:
+                // The next attempt would be redirected again; and a redirect is never followed.
+                return false;
             case XmlException or AmazonUnmarshallingException or MalformedStsResponseException:
                 // A 200 whose body could not be read (truncated, garbled by a proxy): the AWS SDKs retry these too.
                 return true;
             case AmazonServiceException service when service.ErrorCode is { Length: > 0 } code:
-                return ThrottlingCodes.Contains(code) || TransientCodes.Contains(code) || (int)service.StatusCode >= 500
+                // 429 and 5xx are transient whatever the body says: a proxy's page carries no STS code.
+                return ThrottlingCodes.Contains(code) || TransientCodes.Contains(code) || IsTransientStatus(service.StatusCode)
                     || (service.InnerException is { } inner && IsTransport(inner));
+            case AmazonServiceException { StatusCode: not 0 } service:
+                // No error code: a body that is not STS's (an HTML page). The HTTP status decides.
+                return IsTransientStatus(service.StatusCode) || (service.InnerException is { } cause && IsTransport(cause));
             case AmazonServiceException service:
-                // No error code: a response that could not be read, or a transport failure wrapped by the SDK.
-                return (int)service.StatusCode >= 500 || service.StatusCode == 0 || service.InnerException is null || IsTransport(service.InnerException);
+                // No status either: a response that could not be read, or a transport failure wrapped by the SDK.
+                return service.InnerException is null || IsTransport(service.InnerException);
             case TimeoutRejectedException or TimeoutException:
                 return true;
             case OperationCanceledException:
@@ -74,9 +84,10 @@ internal static partial class StsErrorClassifier
     public static string GetErrorCode(Exception exception) => exception switch
     {
         CredentialRefreshException refresh when refresh.ErrorCode is not null => refresh.ErrorCode,
+        StsRedirectRefusedException => RedirectCode,
         XmlException or AmazonUnmarshallingException or MalformedStsResponseException => MalformedResponseCode,
         AmazonServiceException { ErrorCode.Length: > 0 } service => SafeCode(service),
-        AmazonServiceException service when (int)service.StatusCode >= 500 => ((int)service.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        AmazonServiceException { StatusCode: not 0 } service => ((int)service.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
         TimeoutRejectedException or TimeoutException or OperationCanceledException => TimeoutCode,
         _ when IsTransport(exception) => NetworkErrorCode,
         AmazonClientException => "ClientError",
@@ -94,6 +105,8 @@ internal static partial class StsErrorClassifier
 
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z][A-Za-z0-9._-]{0,63}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex ErrorCodeShape();
+
+    private static bool IsTransientStatus(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500;
 
     private static bool IsTransport(Exception exception)
     {

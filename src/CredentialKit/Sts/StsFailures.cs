@@ -34,6 +34,7 @@ internal static class StsFailures
         {
             AmazonServiceException service => SecretRedaction.Echoed(service.Message),
             MalformedStsResponseException malformed => malformed.Message,
+            StsRedirectRefusedException redirect => redirect.Message,
             _ => string.Empty,
         };
         var detail = message.Length > 0 ? $" {message}" : string.Empty;

@@ -20,6 +20,10 @@ internal sealed class StsHttpClientFactory : HttpClientFactory
         {
             // Re-resolve STS's DNS name now and then, as the SDK's own handler does.
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+            // Real STS never redirects: a 3xx comes from a proxy, a captive portal or an attacker, and following it would
+            // send the signed request, session token included, wherever Location points. StsResponseHandler refuses it.
+            AllowAutoRedirect = false,
         }))
     {
         // CredentialKit's pipeline times each attempt out (Refresh:AttemptTimeout); no second timeout underneath.

@@ -45,6 +45,9 @@ internal sealed class StsResiliencePipelines(TimeProvider timeProvider, Func<dou
                 Delay = settings.RetryBaseDelay,
                 MaxDelay = settings.RetryMaxDelay,
                 Randomizer = random,
+
+                // A 429 or 503 that says when to come back is believed, up to RetryMaxDelay; otherwise the backoff.
+                DelayGenerator = args => ValueTask.FromResult(StsRetryAfter.From(args.Outcome.Exception, settings.RetryMaxDelay, timeProvider.GetUtcNow())),
                 OnRetry = static args =>
                 {
                     if (args.Context.Properties.TryGetValue(CallerKey, out var caller))

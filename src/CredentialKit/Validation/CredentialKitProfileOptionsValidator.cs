@@ -83,7 +83,8 @@ public sealed class CredentialKitProfileOptionsValidator : IValidateOptions<Cred
         ValidateRoles(options.Roles, source, failures);
         StsOptionsValidator.Validate(options.Sts, failures);
         RefreshOptionsValidator.Validate(options.Refresh, failures);
-        RefreshOptionsValidator.ValidateAgainstHops(options.Refresh, options.Roles, failures);
+        RefreshOptionsValidator.ValidateAgainstHops(
+            options.Refresh, options.Roles, options.Source.Type is SourceCredentialsType.WebIdentity or SourceCredentialsType.Saml, failures);
         return failures;
     }
 

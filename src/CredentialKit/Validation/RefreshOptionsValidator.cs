@@ -44,11 +44,16 @@ internal static class RefreshOptionsValidator
 
     /// <summary>
     /// Checks that the refresh-ahead window and the minimum lifetime fit every hop's session: each at most half of the
-    /// hop's <see cref="AssumeRoleOptions.Duration"/> (1 hour when unset). A window as long as the session would refresh
-    /// it as soon as it arrived, over and over; at run time CredentialKit also caps the window at half of each session's
-    /// actual lifetime, but a configuration that can never fit is refused at start-up.
+    /// hop's <see cref="AssumeRoleOptions.Duration"/> (1 hour when unset), as the hop will really get it: a hop assumed
+    /// with another role's session (role chaining) gets at most one hour, whatever it asks for. A window as long as the
+    /// session would refresh it as soon as it arrived, over and over; at run time CredentialKit also caps the window at half
+    /// of each session's actual lifetime, but a configuration that can never fit is refused at start-up.
     /// </summary>
-    public static void ValidateAgainstHops(RefreshOptions refresh, IList<AssumeRoleOptions> roles, ValidationFailures failures)
+    /// <param name="refresh">The refresh settings.</param>
+    /// <param name="roles">The hops.</param>
+    /// <param name="firstHopChained">Whether the first hop is signed by a role session (a web identity or SAML source).</param>
+    /// <param name="failures">Collects the failures.</param>
+    public static void ValidateAgainstHops(RefreshOptions refresh, IList<AssumeRoleOptions> roles, bool firstHopChained, ValidationFailures failures)
     {
         for (var i = 0; i < roles.Count; i++)
         {
@@ -63,10 +68,14 @@ internal static class RefreshOptionsValidator
                 continue; // reported by the hop's own Duration rule
             }
 
-            var half = TimeSpan.FromTicks((long)(duration.Ticks * RefreshDefaults.MaximumWindowShare));
+            var chained = i > 0 || firstHopChained;
+            var granted = chained && duration > RefreshDefaults.RoleChainingMaximum ? RefreshDefaults.RoleChainingMaximum : duration;
+            var half = TimeSpan.FromTicks((long)(granted.Ticks * RefreshDefaults.MaximumWindowShare));
             var durationText = role.Duration is null
                 ? $"Roles:{i}:Duration (unset: {ValueText.Duration(duration)})"
-                : $"Roles:{i}:Duration ({ValueText.Duration(duration)})";
+                : granted != duration
+                    ? $"Roles:{i}:Duration ({ValueText.Duration(duration)}, which role chaining cuts to {ValueText.Duration(granted)})"
+                    : $"Roles:{i}:Duration ({ValueText.Duration(duration)})";
             // Values outside their own range are reported once, by their own rule.
             if (refresh.RefreshAhead is { } ahead && ahead > refresh.MinimumLifetime && ahead <= MaximumRefreshAhead && ahead > half)
             {

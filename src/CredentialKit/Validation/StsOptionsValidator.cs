@@ -11,12 +11,21 @@ internal static class StsOptionsValidator
     {
         ValidateRegion($"{Path}:Region", sts.Region, failures);
         ValidateRegion($"{Path}:AuthenticationRegion", sts.AuthenticationRegion, failures);
-        if (!string.IsNullOrEmpty(sts.ServiceUrl) && !IsHttpUrl(sts.ServiceUrl))
+        const string UrlAllowed = "an absolute http:// or https:// URL such as https://sts.eu-west-1.amazonaws.com or http://127.0.0.1:4566/, without user info";
+        if (UrlText.HasUserInfo(sts.ServiceUrl))
+        {
+            // Never printed: the user info is a credential, and the URL is quoted without it.
+            failures.Add(
+                $"{Path}:ServiceUrl",
+                $"is {ValueText.Quote(UrlText.WithoutUserInfo(sts.ServiceUrl!))}, which has user info (user:password@); CredentialKit never sends or prints it",
+                UrlAllowed);
+        }
+        else if (!string.IsNullOrEmpty(sts.ServiceUrl) && !IsHttpUrl(sts.ServiceUrl))
         {
             failures.Add(
                 $"{Path}:ServiceUrl",
                 $"is {ValueText.Quote(sts.ServiceUrl)}, which is not an absolute http or https URL",
-                "an absolute http:// or https:// URL such as https://sts.eu-west-1.amazonaws.com or http://127.0.0.1:4566/");
+                UrlAllowed);
         }
 
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -60,5 +69,6 @@ internal static class StsOptionsValidator
     private static bool IsHttpUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-        && uri.Host.Length > 0;
+        && uri.Host.Length > 0
+        && uri.UserInfo.Length == 0;
 }

@@ -22,7 +22,7 @@ public class RoleChainTests
         Assert.StartsWith("ASIAHUB", calls[1].SignerAccessKeyId);
         Assert.StartsWith("ASIAREPORTS", calls[2].SignerAccessKeyId);
         Assert.StartsWith("ASIATHIRD", final.AccessKeyId);
-        Assert.Equal("arn:aws:sts::111122223333:assumed-role/third/test-session", final.AssumedRoleArn);
+        Assert.Equal("arn:aws:sts::777788889999:assumed-role/third/test-session", final.AssumedRoleArn);
     }
 
     [Fact]

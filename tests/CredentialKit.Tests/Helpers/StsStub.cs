@@ -53,6 +53,9 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
 
     public List<StsOptions> ClientOptions { get; } = [];
 
+    /// <summary>Changes every source-operation answer before it is returned (a response that lies about who it is for).</summary>
+    public Action<object>? AlterSourceResponse { get; set; }
+
     /// <summary>Lifetime of sessions issued by default; <see langword="null"/> means the requested DurationSeconds.</summary>
     public TimeSpan? Lifetime { get; set; }
 
@@ -75,7 +78,7 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
                 return new AssumeRoleWithWebIdentityResponse
                 {
                     Credentials = NewCredentials(r.RoleArn.Split('/')[^1], r.DurationSeconds),
-                    AssumedRoleUser = new AssumedRoleUser { Arn = $"arn:aws:sts::111122223333:assumed-role/{r.RoleArn.Split('/')[^1]}/{r.RoleSessionName}", AssumedRoleId = "AROAWEB:" + r.RoleSessionName },
+                    AssumedRoleUser = new AssumedRoleUser { Arn = AssumedRoleArn(r.RoleArn, r.RoleSessionName), AssumedRoleId = "AROAWEB:" + r.RoleSessionName },
                 };
             }));
         client.AssumeRoleWithSAMLAsync(Arg.Any<AssumeRoleWithSAMLRequest>(), Arg.Any<CancellationToken>())
@@ -85,7 +88,7 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
                 return new AssumeRoleWithSAMLResponse
                 {
                     Credentials = NewCredentials(r.RoleArn.Split('/')[^1], r.DurationSeconds),
-                    AssumedRoleUser = new AssumedRoleUser { Arn = $"arn:aws:sts::111122223333:assumed-role/{r.RoleArn.Split('/')[^1]}/saml-user", AssumedRoleId = "AROASAML:saml-user" },
+                    AssumedRoleUser = new AssumedRoleUser { Arn = AssumedRoleArn(r.RoleArn, "saml-user"), AssumedRoleId = "AROASAML:saml-user" },
                 };
             }));
         client.GetSessionTokenAsync(Arg.Any<GetSessionTokenRequest>(), Arg.Any<CancellationToken>())
@@ -143,6 +146,13 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
         throw new InvalidOperationException("unreachable");
     });
 
+    /// <summary>The assumed-role ARN STS gives a session of <paramref name="roleArn"/>: its partition and account, the role's name.</summary>
+    public static string AssumedRoleArn(string roleArn, string sessionName)
+    {
+        var parts = roleArn.Split(':');
+        return $"arn:{parts[1]}:sts::{parts[4]}:assumed-role/{roleArn.Split('/')[^1]}/{sessionName}";
+    }
+
     public static AmazonSecurityTokenServiceException Error(string code, HttpStatusCode status = HttpStatusCode.BadRequest, string message = "error") =>
         new(message, (int)status >= 500 ? ErrorType.Receiver : ErrorType.Sender, code, "request-id", status);
 
@@ -166,7 +176,7 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
             },
             AssumedRoleUser = new AssumedRoleUser
             {
-                Arn = $"arn:aws:sts::111122223333:assumed-role/{roleName}/{call.Request.RoleSessionName}",
+                Arn = AssumedRoleArn(call.Request.RoleArn, call.Request.RoleSessionName),
                 AssumedRoleId = $"AROAEXAMPLE:{call.Request.RoleSessionName}",
             },
             SourceIdentity = call.Request.SourceIdentity,
@@ -210,7 +220,9 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
             throw error;
         }
 
-        return answer(call);
+        var response = answer(call);
+        AlterSourceResponse?.Invoke(response!);
+        return response;
     }
 
     private async Task<AssumeRoleResponse> HandleAsync(AWSCredentials signer, AssumeRoleRequest request, CancellationToken cancellationToken)

@@ -249,4 +249,40 @@ public class RefreshOptionsValidatorTests
             && f.Contains("is 00:10:00, more than half of Roles:1:Duration (00:15:00); allowed: at most 00:07:30", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Refresh:RefreshAhead (", StringComparison.Ordinal) && f.Contains("Roles:1:Duration", StringComparison.Ordinal));
     }
+
+    [Theory] // issue #17.7: the chained hop gets one hour whatever it asks for; the check uses that hour
+    [InlineData("RefreshAhead", "00:45:00")]
+    [InlineData("MinimumLifetime", "00:40:00")]
+    public void Validate_ChainedHop_IsCheckedAgainstTheOneHourItWillGet(string setting, string value)
+    {
+        var options = CreateValid(RoleArn, RoleArn.Replace("role/", "role/second", StringComparison.Ordinal));
+        options.Roles[0].Duration = TimeSpan.FromHours(2);
+        options.Roles[1].Duration = TimeSpan.FromHours(2);
+        if (setting == "RefreshAhead")
+        {
+            options.Refresh.RefreshAhead = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            options.Refresh.MinimumLifetime = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var failure = Assert.Single(Failures(options));
+
+        Assert.StartsWith($"Refresh:{setting} (", failure, StringComparison.Ordinal);
+        Assert.Contains($"is {value}, more than half of Roles:1:Duration (02:00:00, which role chaining cuts to 01:00:00); allowed: at most 00:30:00", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_WebIdentitySource_MakesTheFirstRoleAChainedHop()
+    {
+        var options = CreateValid(RoleArn);
+        options.Source.Type = SourceCredentialsType.WebIdentity;
+        options.Source.RoleArn = "arn:aws:iam::111122223333:role/web";
+        options.Source.TokenFile = "/var/run/secrets/token";
+        options.Roles[0].Duration = TimeSpan.FromHours(2);
+        options.Refresh.RefreshAhead = TimeSpan.FromMinutes(45);
+
+        Assert.Contains(Failures(options), f => f.Contains("more than half of Roles:0:Duration (02:00:00, which role chaining cuts to 01:00:00)", StringComparison.Ordinal));
+    }
 }

@@ -84,6 +84,29 @@ public class StsOptionsValidatorTests
         }
     }
 
+    [Theory] // issue #17.4: refused, and the user info is never printed
+    [InlineData("http://user:SECRETPW@127.0.0.1:4566/", "http://***@127.0.0.1:4566/")]
+    [InlineData("http://user:SECRET/PW@sts.example.com/", "http://***@sts.example.com/")]
+    [InlineData("https://AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI#K7MDENG@sts.amazonaws.com", "https://***@sts.amazonaws.com")]
+    [InlineData("http://:SECRETPW@localhost", "http://***@localhost")]
+    [InlineData("http://SECRETPW@localhost/", "http://***@localhost/")]
+    public void Validate_ServiceUrlWithUserInfo_IsRefusedWithoutPrintingIt(string url, string printed)
+    {
+        var options = CreateValid();
+        options.Sts.ServiceUrl = url;
+
+        var failure = Assert.Single(Failures(options));
+        var startUp = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => CredentialProvider.Create(options));
+
+        Assert.StartsWith($"Sts:ServiceUrl is '{printed}', which has user info", failure, StringComparison.Ordinal);
+        foreach (var text in new[] { failure, startUp.Message, options.Sts.ToString() })
+        {
+            Assert.DoesNotContain("SECRET", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("wJalr", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("user:SECRET", text, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Validate_ValidFallbackRegions_Succeeds()
     {
