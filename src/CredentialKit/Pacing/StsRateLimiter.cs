@@ -52,6 +52,18 @@ internal sealed class StsRateLimiter : IDisposable
     /// <summary>Gets how many permits were granted so far; for tests and benchmarks.</summary>
     public long Granted => Interlocked.Read(ref _granted);
 
+    /// <summary>Gets how many refreshes of held sessions wait for a permit; for tests.</summary>
+    public int QueuedHeld
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _held.Count;
+            }
+        }
+    }
+
     /// <summary>Gets how many callers wait for a permit (cancelled ones may still be counted until their turn).</summary>
     public int Queued
     {

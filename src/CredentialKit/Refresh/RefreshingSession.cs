@@ -97,6 +97,9 @@ internal sealed class RefreshingSession : IDisposable
 
     public bool IsDisposed => _disposed;
 
+    /// <summary>Gets whether a refresh is in flight; for tests.</summary>
+    internal bool IsRefreshing => Volatile.Read(ref _inflight) is not null;
+
     /// <summary>Gets the number of handles (users' providers, or active child hops) holding this session.</summary>
     public int HandleCount => Volatile.Read(ref _handles);
 
