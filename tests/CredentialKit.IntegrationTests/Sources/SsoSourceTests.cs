@@ -154,6 +154,38 @@ public sealed class SsoSourceTests : IDisposable
         Assert.Equal(2, Count(h, LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation));
     }
 
+    [Theory]
+    [InlineData(LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation, 12 * 60)]
+    [InlineData(LocalStsCredentialEndpoints.SsoCreateTokenOperation, 5)] // a token near its end is refreshed first
+    public async Task CallerCancelsWhileTheSsoRequestIsInFlight_GetsCancellation_AndTheSharedFetchServesTheOthers(string operation, int tokenMinutes)
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromMinutes(tokenMinutes));
+        var delay = TimeSpan.FromSeconds(2); // under the attempt timeout: the one request answers on the manual clock
+        h.Server.Faults.Enqueue(LocalStsFault.DelayThenRespond(delay), operation);
+        var provider = h.CreateProvider(Options(h, "dev"));
+        var otherProvider = h.CreateProvider(Options(h, "dev"));
+        using var cancel = new CancellationTokenSource();
+
+        var cancelled = provider.GetCredentialsAsync(cancel.Token).AsTask();
+        await Eventually.WaitAsync(() => h.Server.Faults.PendingCount(operation) == 0, "LocalSts to hold the request");
+        var sameProvider = provider.GetCredentialsAsync().AsTask(); // joins the refresh the cancelled caller began
+        var otherCaches = otherProvider.GetCredentialsAsync().AsTask(); // joins the process-wide request
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(SafetyBound));
+        Assert.False(sameProvider.IsCompleted);
+        h.Time.Advance(delay);
+        var served = await sameProvider.WaitAsync(SafetyBound);
+
+        Assert.Equal(served.AccessKeyId, (await otherCaches.WaitAsync(SafetyBound)).AccessKeyId);
+        var portal = Assert.Single(h.Server.Journal.Snapshot(), e => e.Operation == LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation);
+        Assert.True(portal.Succeeded);
+        Assert.Equal(portal.IssuedAccessKeyId, served.AccessKeyId);
+        Assert.Same(served, await provider.GetCredentialsAsync()); // the cancelled caller's next call: no new request
+        Assert.Single(h.Server.Journal.Snapshot(), e => e.Operation == LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation);
+        Assert.Equal(tokenMinutes < 60 ? 1 : 0, h.Server.Journal.Snapshot().Count(e => e.Operation == LocalStsCredentialEndpoints.SsoCreateTokenOperation));
+    }
+
     [Fact]
     public async Task AlreadyCancelledCaller_StartsNothing()
     {
