@@ -77,6 +77,8 @@ public sealed class SsoSourceTests : IDisposable
         return options;
     }
 
+    private static readonly TimeSpan SafetyBound = TimeSpan.FromSeconds(30);
+
     private static int Count(LocalStsHarness h, string operation) => h.Server.Journal.Snapshot().Count(e => e.Operation == operation && e.Succeeded);
 
     [Fact]
@@ -152,21 +154,111 @@ public sealed class SsoSourceTests : IDisposable
         Assert.Equal(2, Count(h, LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation));
     }
 
+    [Theory]
+    [InlineData(LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation, 12 * 60)]
+    [InlineData(LocalStsCredentialEndpoints.SsoCreateTokenOperation, 5)] // a token near its end is refreshed first
+    public async Task CallerCancelsWhileTheSsoRequestIsInFlight_GetsCancellation_AndTheSharedFetchServesTheOthers(string operation, int tokenMinutes)
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromMinutes(tokenMinutes));
+        var delay = TimeSpan.FromSeconds(2); // under the attempt timeout: the one request answers on the manual clock
+        h.Server.Faults.Enqueue(LocalStsFault.DelayThenRespond(delay), operation);
+        var provider = h.CreateProvider(Options(h, "dev"));
+        var otherProvider = h.CreateProvider(Options(h, "dev"));
+        using var cancel = new CancellationTokenSource();
+
+        var cancelled = provider.GetCredentialsAsync(cancel.Token).AsTask();
+        await Eventually.WaitAsync(() => h.Server.Faults.PendingCount(operation) == 0, "LocalSts to hold the request");
+        var sameProvider = provider.GetCredentialsAsync().AsTask(); // joins the refresh the cancelled caller began
+        var otherCaches = otherProvider.GetCredentialsAsync().AsTask(); // joins the process-wide request
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(SafetyBound));
+        Assert.False(sameProvider.IsCompleted);
+        h.Time.Advance(delay);
+        var served = await sameProvider.WaitAsync(SafetyBound);
+
+        Assert.Equal(served.AccessKeyId, (await otherCaches.WaitAsync(SafetyBound)).AccessKeyId);
+        var portal = Assert.Single(h.Server.Journal.Snapshot(), e => e.Operation == LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation);
+        Assert.True(portal.Succeeded);
+        Assert.Equal(portal.IssuedAccessKeyId, served.AccessKeyId);
+        Assert.Same(served, await provider.GetCredentialsAsync()); // the cancelled caller's next call: no new request
+        Assert.Single(h.Server.Journal.Snapshot(), e => e.Operation == LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation);
+        Assert.Equal(tokenMinutes < 60 ? 1 : 0, h.Server.Journal.Snapshot().Count(e => e.Operation == LocalStsCredentialEndpoints.SsoCreateTokenOperation));
+    }
+
     [Fact]
-    public async Task PortalOutageWhileHeld_ServesTheHeldSession()
+    public async Task AlreadyCancelledCaller_StartsNothing()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromMinutes(5)); // near its end: a fetch would call CreateToken, then GetRoleCredentials
+        var provider = h.CreateProvider(Options(h, "dev"));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => provider.GetCredentialsAsync(new CancellationToken(canceled: true)).AsTask());
+        await WhenIdleAsync(provider);
+
+        Assert.DoesNotContain(h.Server.Journal.Snapshot(), e => e.Operation.StartsWith("Sso", StringComparison.Ordinal));
+        Assert.Equal(0, provider.GetStatus().RefreshCount);
+    }
+
+    [Fact]
+    public async Task RoleSession_IsRefreshedInTheBackgroundAheadOfThePortalExpiration()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromHours(12));
+        var provider = h.CreateProvider(Options(h, "dev"));
+        var first = await provider.GetCredentialsAsync();
+        Assert.Equal(first.Expiration, h.Time.GetUtcNow().AddHours(6)); // the portal's expiration: role sessions last 6 h here
+
+        h.Time.Advance(TimeSpan.FromHours(3)); // half its life: never refreshed this early
+        await WhenIdleAsync(provider);
+        Assert.Equal(1, Count(h, LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation));
+
+        h.Time.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(55)); // 5 min before the portal's expiration, nobody asking
+        await Eventually.WaitAsync(() => Count(h, LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation) == 2, "the background refresh");
+        await WhenIdleAsync(provider);
+
+        Assert.True(h.Time.GetUtcNow() < first.Expiration);
+        Assert.True(provider.GetStatus().Expiration > first.Expiration);
+        Assert.NotEqual(first.AccessKeyId, (await provider.GetCredentialsAsync()).AccessKeyId);
+        Assert.Equal(2, Count(h, LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation));
+    }
+
+    [Fact]
+    public async Task PortalOutageWhileHeld_ServesTheHeldSession_AndRetriesBackOffOverSimulatedMinutes()
     {
         await using var h = await LocalStsHarness.StartAsync();
         Login(h, "corp", TimeSpan.FromHours(12));
         var provider = h.CreateProvider(Options(h, "dev"));
         var held = await provider.GetCredentialsAsync();
         h.Server.Faults.StartOutage(LocalStsFault.ServiceUnavailable(), LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation);
+        h.Time.Advance(TimeSpan.FromHours(5) + TimeSpan.FromMinutes(10)); // inside the refresh window
 
-        h.Time.Advance(TimeSpan.FromHours(5) + TimeSpan.FromMinutes(10));
-        Assert.Same(held, await provider.GetCredentialsAsync());
-        await WhenIdleAsync(provider);
+        var failedRefreshes = new List<int>();
+        for (var second = 0; second < 20 * 60; second += 5)
+        {
+            Assert.Same(held, await provider.GetCredentialsAsync());
+            await WhenIdleAsync(provider);
+            failedRefreshes.Add(Failed(h));
+            h.Time.Advance(TimeSpan.FromSeconds(5));
+        }
 
+        var perRefresh = failedRefreshes.First(n => n > 0); // the attempts of one refresh
+        Assert.All(failedRefreshes, n => Assert.Equal(0, n % perRefresh));
+        var startedAt = Enumerable.Range(1, failedRefreshes.Count - 1).Where(i => failedRefreshes[i] > failedRefreshes[i - 1]).Prepend(0).ToList();
+        var gaps = startedAt.Zip(startedAt.Skip(1), (a, b) => b - a).ToList();
+        // FailedRefreshRetryDelay 30 s, doubling: about 0, 30, 90, 210, 450, 930 s into 20 min. A fixed 30 s would give 40.
+        Assert.InRange(failedRefreshes[^1] / perRefresh, 3, 9);
+        Assert.True(gaps[^1] > 4 * gaps[0], $"retry gaps (in 5 s steps) should grow: {string.Join(", ", gaps)}");
         Assert.Equal(CredentialProviderState.ServingCachedAfterFailure, provider.GetStatus().State);
-        Assert.Same(held, await provider.GetCredentialsAsync());
+
+        h.Server.Faults.EndOutage(LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation);
+        h.Time.Advance(TimeSpan.FromMinutes(20)); // past any backoff, still before the held session's end
+        await Eventually.WaitAsync(() => Count(h, LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation) == 2, "the refresh after the outage");
+        await WhenIdleAsync(provider);
+        Assert.NotEqual(held.AccessKeyId, (await provider.GetCredentialsAsync()).AccessKeyId);
+
+        static int Failed(LocalStsHarness h) =>
+            h.Server.Journal.Snapshot().Count(e => e.Operation == LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation && !e.Succeeded);
     }
 
     [Fact]
