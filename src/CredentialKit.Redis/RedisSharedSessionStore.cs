@@ -28,7 +28,7 @@ namespace CredentialKit.Redis;
 /// var cache = new SessionCache(new SessionCacheOptions { SharedStore = store });
 /// </code>
 /// </example>
-public sealed class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposable, IDisposable
+public sealed partial class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposable, IDisposable
 {
     private const string CompareAndDeleteScript =
         "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
@@ -384,9 +384,6 @@ public sealed class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposa
 
     private RedisKey LeaseKey(string hopKey) => _prefix + "lease:" + CheckHopKey(hopKey);
 
-    private static RedisValue Notice(SharedSessionChangeKind kind, string hopKey, SessionCredentials credentials) =>
-        $"{(kind == SharedSessionChangeKind.Written ? 'W' : 'R')}|{hopKey}|{SharedSessionChange.SessionIdOf(credentials)}";
-
     /// <summary>Runs one Redis operation inside the circuit breaker and the time-box; records failures, then rethrows them.</summary>
     private async ValueTask<TResult> ExecuteAsync<TResult, TState>(
         string operation,
@@ -462,46 +459,6 @@ public sealed class RedisSharedSessionStore : ISharedSessionStore, IAsyncDisposa
             }
 
             throw;
-        }
-    }
-
-    private void OnMessage(RedisChannel channel, RedisValue message)
-    {
-        var parts = ((string?)message)?.Split('|');
-        if (parts is not { Length: 3 } || parts[0] is not ("W" or "R") || parts[1].Length == 0 || parts[2].Length == 0)
-        {
-            RedisStoreLog.MalformedNotification(_logger);
-            return;
-        }
-
-        var change = new SharedSessionChange(parts[1], parts[0] == "W" ? SharedSessionChangeKind.Written : SharedSessionChangeKind.Removed, parts[2]);
-        foreach (var subscriber in Volatile.Read(ref _subscribers))
-        {
-            try
-            {
-                subscriber(change);
-            }
-            catch (Exception ex)
-            {
-                RedisStoreLog.SubscriberFailed(_logger, ex.GetType().Name);
-            }
-        }
-    }
-
-    private void Unsubscribe(Action<SharedSessionChange> onChange)
-    {
-        lock (_gate)
-        {
-            _subscribers = [.. _subscribers.Where(s => !ReferenceEquals(s, onChange))];
-        }
-    }
-
-    private sealed class Subscription(RedisSharedSessionStore store, Action<SharedSessionChange> onChange) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
-        {
-            store.Unsubscribe(onChange);
-            return ValueTask.CompletedTask;
         }
     }
 }
