@@ -58,8 +58,7 @@ internal sealed class MetadataStub : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
+        CloseQuietly(_listener);
         try
         {
             _loop.Wait(TimeSpan.FromSeconds(5));
@@ -74,6 +73,29 @@ internal sealed class MetadataStub : IDisposable
     /// Binds a free loopback port. HttpListener cannot bind port 0, so a port is probed first; another process (the machine
     /// runs several test runs at once) may take it in between, so binding is retried on a fresh port.
     /// </summary>
+    /// <summary>
+    /// Managed HttpListener looks its endpoint up again when it stops and may try to bind the port, which fails when another
+    /// process holds it: closing must not turn that into a test failure (or end the retry loop of <see cref="Listen"/>).
+    /// </summary>
+    private static void CloseQuietly(HttpListener listener)
+    {
+        try
+        {
+            listener.Stop();
+        }
+        catch (HttpListenerException)
+        {
+        }
+
+        try
+        {
+            listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+        }
+    }
+
     private static (HttpListener Listener, Uri BaseUri) Listen()
     {
         for (var attempt = 1; ; attempt++)
@@ -95,7 +117,7 @@ internal sealed class MetadataStub : IDisposable
             }
             catch (HttpListenerException) when (attempt < 20)
             {
-                listener.Close();
+                CloseQuietly(listener);
             }
         }
     }
