@@ -15,11 +15,11 @@ namespace CredentialKit.IntegrationTests.AwsClients;
 public sealed class AwsServiceRegistrationTests
 {
     [Fact]
-    public async Task AddAWSService_KeyedClientOfProfile_SignsWithTheProfilesSession()
+    public async Task AddKeyedAWSService_KeyedByProfile_SignsWithTheProfilesSession()
     {
         await using var h = await StartAsync();
         var app = new AwsClientHost(h);
-        app.AddCredentialKit().AddAWSService<IAmazonSecurityTokenService>("reports");
+        app.AddCredentialKit().AddKeyedAWSService<IAmazonSecurityTokenService>("reports");
         await using var services = app.BuildServiceProvider();
 
         var sts = services.GetRequiredKeyedService<IAmazonSecurityTokenService>("reports");
@@ -34,7 +34,7 @@ public sealed class AwsServiceRegistrationTests
     {
         await using var h = await StartAsync();
         var app = new AwsClientHost(h);
-        app.AddCredentialKit().AddAWSService<IAmazonSecurityTokenService>("hub");
+        app.AddCredentialKit().AddKeyedAWSService<IAmazonSecurityTokenService>("hub");
         await using var services = app.BuildServiceProvider();
 
         var config = services.GetRequiredKeyedService<IAmazonSecurityTokenService>("hub").Config;
@@ -86,7 +86,7 @@ public sealed class AwsServiceRegistrationTests
         await using var h = await StartAsync();
         var app = new AwsClientHost(h);
         app.AddCredentialKit()
-            .AddAWSService<IAmazonSecurityTokenService>("reports", ServiceLifetime.Transient)
+            .AddKeyedAWSService<IAmazonSecurityTokenService>("reports", ServiceLifetime.Transient)
             .UseAsDefaultAWSCredentials("reports");
         app.Services.AddAWSService<IAmazonSecurityTokenService>();
         app.Services.AddKeyedAWSService<IAmazonSecurityTokenService>("audit");
@@ -191,11 +191,11 @@ public sealed class AwsServiceRegistrationTests
     }
 
     [Fact]
-    public async Task GetRequiredKeyedService_ProfileAwsOptions_CarriesTheProfilesCredentials()
+    public async Task GetRequiredKeyedService_ProfileAwsOptionsWithoutAnyClient_CarriesTheProfilesCredentials()
     {
         await using var h = await StartAsync();
         var app = new AwsClientHost(h);
-        app.AddCredentialKit().AddAWSService<IAmazonSecurityTokenService>("hub");
+        app.AddCredentialKit();
         await using var services = app.BuildServiceProvider();
 
         var options = services.GetRequiredKeyedService<AWSOptions>("hub");
