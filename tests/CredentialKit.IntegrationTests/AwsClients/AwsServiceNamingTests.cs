@@ -87,11 +87,14 @@ public sealed class AwsServiceNamingTests
 
         var hub = services.GetRequiredKeyedService<AWSOptions>("hub");
         var reports = services.GetRequiredKeyedService<AWSOptions>("reports");
+        using var client = reports.CreateServiceClient<IAmazonSecurityTokenService>();
+        var identity = await client.GetCallerIdentityAsync(new GetCallerIdentityRequest());
 
         Assert.Same(services.GetRequiredKeyedService<AWSCredentials>("hub"), hub.Credentials);
         Assert.Same(services.GetRequiredKeyedService<AWSCredentials>("reports"), reports.Credentials);
         Assert.Equal(h.Server.Endpoint.ToString(), reports.DefaultClientConfig.ServiceURL);
         Assert.Null(services.GetKeyedService<AWSOptions>("billing"));
+        Assert.Equal(ReportsSessionArn, identity.Arn);
     }
 
     [Fact]
@@ -127,17 +130,5 @@ public sealed class AwsServiceNamingTests
         await host.StopAsync();
 
         Assert.Empty(h.Logs.WithEventId(KeyTrapEventId));
-    }
-
-    [Fact]
-    public void AddKeyedAWSService_BadArguments_Throw()
-    {
-        var builder = new ServiceCollection().AddCredentialKit();
-
-        Assert.Throws<ArgumentException>(() => builder.AddKeyedAWSService<IAmazonSecurityTokenService>(""));
-        Assert.Throws<ArgumentNullException>(() => builder.AddKeyedAWSService<IAmazonSecurityTokenService>(null!, "hub"));
-        Assert.Throws<ArgumentNullException>(() => builder.AddKeyedAWSService<IAmazonSecurityTokenService>("key", "hub", configureAction: null!));
-        Assert.Throws<ArgumentNullException>(() => builder.AddAWSService<IAmazonSecurityTokenService>("hub", configureAction: null!));
-        Assert.Throws<ArgumentNullException>(() => ((ICredentialKitBuilder)null!).AddKeyedAWSService<IAmazonSecurityTokenService>("hub"));
     }
 }

@@ -181,28 +181,16 @@ public sealed class AwsServiceRegistrationTests
     }
 
     [Fact]
-    public void AddAWSService_BadArguments_Throw()
+    public void AddAWSServiceAndAddKeyedAWSService_BadArguments_Throw()
     {
         var builder = new ServiceCollection().AddCredentialKit();
 
         Assert.Throws<ArgumentException>(() => builder.AddAWSService<IAmazonSecurityTokenService>(" "));
         Assert.Throws<ArgumentNullException>(() => builder.UseAsDefaultAWSCredentials(null!));
         Assert.Throws<ArgumentNullException>(() => ((ICredentialKitBuilder)null!).AddAWSService<IAmazonSecurityTokenService>("hub"));
-    }
-
-    [Fact]
-    public async Task GetRequiredKeyedService_ProfileAwsOptionsWithoutAnyClient_CarriesTheProfilesCredentials()
-    {
-        await using var h = await StartAsync();
-        var app = new AwsClientHost(h);
-        app.AddCredentialKit();
-        await using var services = app.BuildServiceProvider();
-
-        var options = services.GetRequiredKeyedService<AWSOptions>("hub");
-        using var client = options.CreateServiceClient<IAmazonSecurityTokenService>();
-        var identity = await client.GetCallerIdentityAsync(new GetCallerIdentityRequest());
-
-        Assert.Same(services.GetRequiredKeyedService<Amazon.Runtime.AWSCredentials>("hub"), options.Credentials);
-        Assert.Equal(HubSessionArn, identity.Arn);
+        Assert.Throws<ArgumentException>(() => builder.AddKeyedAWSService<IAmazonSecurityTokenService>(""));
+        Assert.Throws<ArgumentNullException>(() => builder.AddKeyedAWSService<IAmazonSecurityTokenService>(null!, "hub"));
+        Assert.Throws<ArgumentNullException>(() => builder.AddKeyedAWSService<IAmazonSecurityTokenService>("key", "hub", configureAction: null!));
+        Assert.Throws<ArgumentNullException>(() => builder.AddAWSService<IAmazonSecurityTokenService>("hub", configureAction: null!));
     }
 }
