@@ -98,6 +98,29 @@ public sealed class SessionHealingTests
         var app = new AwsClientHost(h);
         app.AddCredentialKit().AddAWSService<IAmazonS3>("reports", (config, _) => PointAt((AmazonS3Config)config, s3.Url));
         await using var services = app.BuildServiceProvider();
+        var healed = new System.Collections.Concurrent.ConcurrentQueue<Dictionary<string, object?>>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "CredentialKit" && instrument.Name == "credentialkit.aws_sdk.healed_requests")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var seen = new Dictionary<string, object?>();
+            foreach (var tag in tags)
+            {
+                seen[tag.Key] = tag.Value;
+            }
+
+            if (Equals(seen.GetValueOrDefault("rpc.method"), "PutObject"))
+            {
+                healed.Enqueue(seen);
+            }
+        });
+        listener.Start();
 
         var response = await services.GetRequiredService<IAmazonS3>().PutObjectAsync(
             new PutObjectRequest { BucketName = "reports", Key = "daily.csv", ContentBody = "hello" });
@@ -110,6 +133,11 @@ public sealed class SessionHealingTests
         Assert.All(s3.Requests, r => Assert.Contains("hello", r.Body, StringComparison.Ordinal));
         Assert.Equal(2, h.AssumeRoleRequests(LocalStsDemo.ReportsRoleArn).Count);
         Assert.Contains(h.ProviderLogs(HealedEventId), r => r.Message.StartsWith("S3 PutObject was rejected with ExpiredToken", StringComparison.Ordinal));
+        var count = Assert.Single(healed);
+        Assert.Equal("S3", count["rpc.service"]);
+        Assert.Equal("reports", count["credentialkit.profile"]);
+        Assert.Equal("ExpiredToken", count["credentialkit.error_code"]);
+        Assert.Equal("success", count["credentialkit.outcome"]);
     }
 
     [Fact]
