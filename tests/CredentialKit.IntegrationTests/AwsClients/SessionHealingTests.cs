@@ -204,6 +204,30 @@ public sealed class SessionHealingTests
         Assert.Single(h.AssumeRoleRequests(LocalStsDemo.HubRoleArn));
     }
 
+    [Fact]
+    public async Task GetCredentialsAsync_ParentRejectedWhileHealingIsEnabled_EngineRenewsItOnceWithoutTheSdkStep()
+    {
+        // Regression: the chain's own STS clients sign with the parent's session; once the process had the healing step,
+        // they healed a rejected parent as well as AssumeRoleFetcher, so STS saw the parent renewed through two paths.
+        await using var h = await StartAsync();
+        AwsSdkSessionHealing.Enable(h.Logs);
+        var options = h.Profile(Hub(), Reports());
+        options.Refresh.BackgroundRefresh = false;
+        var provider = h.CreateProvider(options);
+        await provider.GetCredentialsAsync();
+        var hubKey = h.AssumeRoleRequests()[0].IssuedAccessKeyId!;
+
+        Assert.True(h.Server.ExpireSession(hubKey));
+        provider.Invalidate();
+        await provider.GetCredentialsAsync();
+
+        Assert.Equal(
+            [(LocalStsDemo.ReportsRoleArn, "ExpiredToken"), (LocalStsDemo.HubRoleArn, LocalStsJournal.SuccessOutcome), (LocalStsDemo.ReportsRoleArn, LocalStsJournal.SuccessOutcome)],
+            h.AssumeRoleRequests().Skip(2).Select(e => (e.Parameters["RoleArn"], e.Outcome)));
+        Assert.Single(h.ProviderLogs(9));   // the engine's "parent session expired"
+        Assert.Empty(h.ProviderLogs(HealedEventId));
+    }
+
     private static void PointAt(AmazonS3Config config, string url)
     {
         config.ServiceURL = url;
