@@ -5,7 +5,7 @@ using CredentialKit.Samples.Aot;
 using Microsoft.Extensions.DependencyInjection;
 
 // CredentialKit in a Native AOT binary: a two-hop role chain (hub → reports, with an external id) configured in code,
-// an AWS SDK client registered with AddAWSService<T>(profile), and the caller identity it signs as.
+// an AWS SDK client registered with AddKeyedAWSService<T>(profile), and the caller identity it signs as.
 // Run against LocalSts: `dotnet run --project src/CredentialKit.LocalSts.Tool` (port 4787), then
 // `CredentialKit.Samples.Aot --sts-endpoint http://127.0.0.1:4787/`.
 if (!AotSampleSettings.TryParse(args, out var settings, out var problem))
@@ -18,7 +18,7 @@ if (!AotSampleSettings.TryParse(args, out var settings, out var problem))
 var services = new ServiceCollection();
 services.AddCredentialKit()
     .AddProfile("reports", settings.ConfigureProfile) // code-configured: the trim- and AOT-clean path
-    .AddAWSService<IAmazonSecurityTokenService>("reports");
+    .AddKeyedAWSService<IAmazonSecurityTokenService>("reports");
 services.AddDefaultAWSOptions(settings.SdkOptions());
 await using var container = services.BuildServiceProvider();
 

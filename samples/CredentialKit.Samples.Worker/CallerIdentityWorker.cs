@@ -6,11 +6,14 @@ namespace CredentialKit.Samples.Worker;
 
 /// <summary>
 /// Calls STS GetCallerIdentity with the client the AWS SDK's <c>AddAWSService&lt;IAmazonSecurityTokenService&gt;()</c>
-/// registered, signed by the <c>reports</c> profile (<c>UseAsDefaultAWSCredentials("reports")</c>). The container builds the
-/// client once; every call is signed with the current session, refreshed ahead of expiry in the background.
+/// registered, signed by the <c>reports</c> profile (<c>UseAsDefaultAWSCredentials("reports")</c>), and with the <c>hub</c>
+/// profile's keyed client (<c>AddKeyedAWSService&lt;IAmazonSecurityTokenService&gt;("hub")</c>). The container builds each
+/// client once; every call is signed with the current session, refreshed ahead of expiry in the background, and a call
+/// rejected for a revoked session is retried once with a new one.
 /// </summary>
 public sealed partial class CallerIdentityWorker(
     IAmazonSecurityTokenService client,
+    [FromKeyedServices("hub")] IAmazonSecurityTokenService hubClient,
     IOptions<WorkerSettings> settings,
     TimeProvider time,
     ILogger<CallerIdentityWorker> logger) : BackgroundService
@@ -24,6 +27,8 @@ public sealed partial class CallerIdentityWorker(
             {
                 var identity = await client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), stoppingToken);
                 LogIdentity(logger, identity.Arn, identity.Account);
+                var hub = await hubClient.GetCallerIdentityAsync(new GetCallerIdentityRequest(), stoppingToken);
+                LogIdentity(logger, hub.Arn, hub.Account);
             }
             catch (CredentialRefreshException e)
             {

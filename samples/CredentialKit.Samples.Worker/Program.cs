@@ -6,9 +6,10 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 // CredentialKit hosted-service sample: profiles from appsettings.json, an STS client registered with the AWS SDK's
-// AddAWSService<T>() and signed by the "reports" profile, a BackgroundService calling GetCallerIdentity with it, the
-// health check printed on a timer, and CredentialKit's metrics and spans through OpenTelemetry's console exporter —
-// against an embedded LocalSts.
+// AddAWSService<T>() and signed by the "reports" profile, a keyed one of the "hub" profile (AddKeyedAWSService<T>("hub")), a
+// BackgroundService calling GetCallerIdentity with both, a revoked session the clients heal from (a Warning with
+// EventId 120, and no failed call), the health check printed on a timer, and CredentialKit's metrics and spans through
+// OpenTelemetry's console exporter — against an embedded LocalSts.
 var localStsOptions = LocalStsOptions.CreateDemo();
 localStsOptions.SessionLifetimeOverride = TimeSpan.FromSeconds(20); // several refresh cycles in under a minute
 await using var localSts = await LocalStsServer.StartNewAsync(localStsOptions);
@@ -30,8 +31,11 @@ builder.Services.AddDefaultAWSOptions(awsOptions);
 
 // After AddDefaultAWSOptions: CredentialKit stands in for those options with a copy signed by the "reports" profile.
 builder.Services.AddCredentialKit(builder.Configuration.GetSection("CredentialKit"))
+    .AddKeyedAWSService<IAmazonSecurityTokenService>("hub")   // [FromKeyedServices("hub")], signed by the "hub" profile
     .UseAsDefaultAWSCredentials("reports");            // the SDK's own AddAWSService<T>() clients sign with "reports"
 builder.Services.AddAWSService<IAmazonSecurityTokenService>();
+// Not AddKeyedAWSService<T>("hub") on builder.Services: that is the SDK's own method, which would sign with "reports" (the
+// default) whatever its key says; CredentialKit warns about it at start-up (EventId 121).
 
 // CredentialKit's meter and activity source are both named "CredentialKit".
 builder.Services.AddOpenTelemetry()
@@ -39,6 +43,8 @@ builder.Services.AddOpenTelemetry()
     .WithTracing(tracing => tracing.AddSource("CredentialKit").AddConsoleExporter());
 builder.Services.AddHealthChecks().AddCredentialKitHealthCheck();
 builder.Services.AddHostedService<CallerIdentityWorker>();
+builder.Services.AddSingleton(localSts);
+builder.Services.AddHostedService<SessionRevoker>();
 builder.Services.AddHostedService<HealthReporter>();
 
 using var host = builder.Build();

@@ -11,4 +11,10 @@ public sealed class WorkerSettings
 
     /// <summary>Gets or sets how long the sample runs before stopping the host; zero runs until Ctrl+C.</summary>
     public TimeSpan RunFor { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>
+    /// Gets or sets when the sample has LocalSts revoke the <c>reports</c> session (as AWS does when a role session is revoked),
+    /// to show the clients heal on their next call; zero never revokes.
+    /// </summary>
+    public TimeSpan RevokeSessionAfter { get; set; } = TimeSpan.FromSeconds(12);
 }

@@ -30,4 +30,17 @@ public sealed class AwsCredentialsOptions
     /// </remarks>
     /// <value>The default is <see langword="false"/>: CredentialKit never changes the thread-pool settings.</value>
     public bool RaiseThreadPoolMinimumWhileBlocked { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether an AWS SDK request rejected for these credentials (<c>ExpiredToken</c>, <c>InvalidClientTokenId</c>,
+    /// "The security token included in the request is expired"/"invalid") invalidates exactly the session it was signed with
+    /// and is retried once with a new session (<see cref="AwsSdkSessionHealing"/>).
+    /// </summary>
+    /// <remarks>
+    /// Turn it off only when the application handles those errors itself. Clients registered through CredentialKit's
+    /// dependency-injection integration heal with no further call; a client built by hand needs
+    /// <see cref="AwsSdkSessionHealing.Enable"/> once, before it is built.
+    /// </remarks>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool HealRejectedSessions { get; set; } = true;
 }

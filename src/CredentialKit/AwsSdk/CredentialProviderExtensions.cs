@@ -31,6 +31,40 @@ public static class CredentialProviderExtensions
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(options);
-        return new ProviderAwsCredentials(provider, options.RaiseThreadPoolMinimumWhileBlocked);
+        return new ProviderAwsCredentials(provider, options.RaiseThreadPoolMinimumWhileBlocked, options.HealRejectedSessions);
+    }
+
+    /// <summary>
+    /// Drops the provider's cached session only if it is still the one <paramref name="rejected"/> came from (matched by
+    /// access key id): what code holding the AWS SDK's <see cref="ImmutableCredentials"/> should call after a service answered
+    /// <c>ExpiredToken</c> or <c>InvalidClientTokenId</c> for them. Coalesces exactly as
+    /// <see cref="ICredentialProvider.Invalidate(SessionCredentials)"/> does: any number of callers reporting the same
+    /// credentials cost one STS call. Never waits.
+    /// </summary>
+    /// <param name="provider">The provider whose session signed the rejected request.</param>
+    /// <param name="rejected">The credentials the service rejected, as the SDK handed them to the signer.</param>
+    /// <returns>
+    /// <see langword="true"/> when the held session was <paramref name="rejected"/> and was reported to the provider;
+    /// <see langword="false"/> when the provider already holds another session, or none (a refresh is under way).
+    /// </returns>
+    /// <remarks>Clients registered through CredentialKit, or built by hand after <see cref="AwsSdkSessionHealing.Enable"/>, do this themselves.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="provider"/> or <paramref name="rejected"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The provider was disposed.</exception>
+    public static bool Invalidate(this ICredentialProvider provider, ImmutableCredentials rejected)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(rejected);
+        return HeldSessionInvalidation.Invalidate(provider, rejected.AccessKey);
+    }
+
+    /// <summary>The adapter the dependency-injection integration registers: the container's telemetry, and the healing step registered.</summary>
+    internal static AWSCredentials ToAwsCredentials(this ICredentialProvider provider, AwsCredentialsOptions options, SessionHealingTelemetry telemetry)
+    {
+        if (options.HealRejectedSessions)
+        {
+            AwsSdkSessionHealing.EnsureRegistered();
+        }
+
+        return new ProviderAwsCredentials(provider, options.RaiseThreadPoolMinimumWhileBlocked, options.HealRejectedSessions, telemetry);
     }
 }

@@ -10,13 +10,24 @@ namespace CredentialKit;
 /// Both paths hand the SDK the <see cref="ImmutableCredentials"/> built once per session, so a cached read allocates
 /// nothing. The SDK's synchronous path blocks only when no usable session is held (the first call, or after expiry); an
 /// application that opted in keeps the thread pool able to run the refresh meanwhile (<see cref="ThreadPoolWaitBoost"/>).
+/// A client's <see cref="SessionHealingHandler"/> recognises these credentials as the request's identity.
 /// </remarks>
-internal sealed class ProviderAwsCredentials(ICredentialProvider provider, bool raiseThreadPoolMinimumWhileBlocked = false) : AWSCredentials
+internal sealed class ProviderAwsCredentials(
+    ICredentialProvider provider,
+    bool raiseThreadPoolMinimumWhileBlocked = false,
+    bool healRejectedSessions = true,
+    SessionHealingTelemetry? telemetry = null) : AWSCredentials
 {
     public ICredentialProvider Provider { get; } = provider;
 
     /// <summary>Gets whether a blocked synchronous caller raises the thread-pool minimum (the application's choice).</summary>
     public bool RaiseThreadPoolMinimumWhileBlocked { get; } = raiseThreadPoolMinimumWhileBlocked;
+
+    /// <summary>Gets whether a request rejected for these credentials invalidates the session and is retried once.</summary>
+    public bool HealRejectedSessions { get; } = healRejectedSessions;
+
+    /// <summary>Gets where healings are reported: the container's logger and meter, else what <see cref="AwsSdkSessionHealing.Enable"/> was given.</summary>
+    public SessionHealingTelemetry Telemetry => telemetry ?? AwsSdkSessionHealing.Telemetry;
 
     public override ImmutableCredentials GetCredentials()
     {

@@ -37,7 +37,7 @@ internal sealed class AwsClientRegistrationValidator(
         {
             if (AwsClientRegistrations.UnknownProfileProblem(profile, names) is { } unknown)
             {
-                var clients = registrations.Clients.Where(c => c.Profile == profile).Select(c => $"AddAWSService<{c.Client.Name}>(\"{profile}\")");
+                var clients = registrations.Clients.Where(c => c.Profile == profile).Select(c => c.Call);
                 var calls = string.Join(", ", profile == registrations.DefaultProfile ? clients.Prepend($"UseAsDefaultAWSCredentials(\"{profile}\")") : clients);
                 failures.Add($"{calls}: {unknown}");
             }

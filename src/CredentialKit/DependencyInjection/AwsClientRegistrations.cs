@@ -3,6 +3,9 @@ using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace CredentialKit;
@@ -15,7 +18,7 @@ namespace CredentialKit;
 internal sealed class AwsClientRegistrations
 {
     private readonly IServiceCollection _services;
-    private readonly List<(string Profile, Type Client)> _clients = [];
+    private readonly List<AwsClientRegistration> _clients = [];
     private ServiceDescriptor? _defaultDescriptor;
     private ServiceDescriptor? _applicationDescriptor;
 
@@ -24,8 +27,8 @@ internal sealed class AwsClientRegistrations
     /// <summary>Gets the profile that signs the SDK's default clients, or <see langword="null"/>.</summary>
     public string? DefaultProfile { get; private set; }
 
-    /// <summary>Gets the clients registered with <c>AddAWSService&lt;T&gt;(profile)</c>, in call order.</summary>
-    public IReadOnlyList<(string Profile, Type Client)> Clients
+    /// <summary>Gets the clients registered with <c>AddAWSService&lt;T&gt;(profile)</c> and <c>AddKeyedAWSService&lt;T&gt;(…)</c>, in call order.</summary>
+    public IReadOnlyList<AwsClientRegistration> Clients
     {
         get
         {
@@ -50,15 +53,62 @@ internal sealed class AwsClientRegistrations
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CredentialKitOptions>, AwsClientRegistrationValidator>(
             static sp => new AwsClientRegistrationValidator(
                 sp.GetRequiredService<AwsClientRegistrations>(), sp.GetRequiredService<CredentialKitRegistry>(), sp)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AwsClientKeyWarnings>(
+            static sp => new AwsClientKeyWarnings(
+                sp.GetRequiredService<AwsClientRegistrations>(), sp.GetRequiredService<CredentialKitRegistry>(),
+                sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance)));
         return registrations;
     }
 
-    public void AddClient(string profile, Type client)
+    /// <summary>Registers the profile's keyed <see cref="AWSOptions"/> (<c>[FromKeyedServices("reports")] AWSOptions</c>).</summary>
+    public void AddProfileOptions(string profile) =>
+        _services.TryAddKeyedSingleton<AWSOptions>(profile, (sp, key) => CreateProfileOptions(sp, (string)key!));
+
+    /// <summary>
+    /// Registers the client <typeparamref name="T"/> signed by <paramref name="profile"/>, keyed by <paramref name="serviceKey"/>
+    /// (un-keyed when <see langword="null"/>), built by the SDK's own client factory from the profile's <see cref="AWSOptions"/>.
+    /// </summary>
+    public void AddClient<T>(string profile, object? serviceKey, Action<ClientConfig, IServiceProvider>? configure, ServiceLifetime lifetime)
+        where T : class, IAmazonService
+    {
+        AddProfileOptions(profile);
+        var descriptor = serviceKey is null
+            ? new ServiceDescriptor(typeof(T), sp => CreateClient<T>(sp, profile, configure), lifetime)
+            : new ServiceDescriptor(typeof(T), serviceKey, (sp, _) => CreateClient<T>(sp, profile, configure), lifetime);
+        lock (_clients)
+        {
+            _clients.Add(new AwsClientRegistration(profile, typeof(T), serviceKey, descriptor));
+        }
+
+        _services.Add(descriptor);
+    }
+
+    /// <summary>Whether <paramref name="descriptor"/> is a client registration made here.</summary>
+    public bool IsOwn(ServiceDescriptor descriptor)
     {
         lock (_clients)
         {
-            _clients.Add((profile, client));
+            return _clients.Exists(c => ReferenceEquals(c.Descriptor, descriptor));
         }
+    }
+
+    /// <summary>Gets the service collection's keyed AWS client registrations, in order (for the start-up warning).</summary>
+    public IReadOnlyList<ServiceDescriptor> KeyedClientDescriptors() =>
+        [.. _services.Where(d => d.IsKeyedService && typeof(IAmazonService).IsAssignableFrom(d.ServiceType))];
+
+    private static object CreateClient<T>(IServiceProvider services, string profile, Action<ClientConfig, IServiceProvider>? configure)
+        where T : class, IAmazonService
+    {
+        var options = services.GetRequiredKeyedService<AWSOptions>(profile);
+
+        // The SDK's client factory, which turns AWSOptions into the client's config and applies the client settings, is internal
+        // to AWSSDK.Extensions.NETCore.Setup; its public registration is the way to it, so the client is built exactly as
+        // services.AddAWSService<T>(options, configure) builds it.
+        var sdk = new ServiceCollection();
+        _ = configure is null
+            ? sdk.AddAWSService<T>(options, ServiceLifetime.Transient)
+            : sdk.AddAWSService<T>(options, configure, ServiceLifetime.Transient);
+        return sdk[0].ImplementationFactory!(services);
     }
 
     /// <summary>Records <paramref name="profile"/> as the default, remembering the application's own registration it hides.</summary>
@@ -69,7 +119,7 @@ internal sealed class AwsClientRegistrations
         {
             throw new InvalidOperationException(
                 $"UseAsDefaultAWSCredentials(\"{profile}\"): the CredentialKit profile '{DefaultProfile}' already signs the AWS SDK's default " +
-                "clients. Call UseAsDefaultAWSCredentials once; register clients for other profiles with AddAWSService<T>(profile).");
+                "clients. Call UseAsDefaultAWSCredentials once; register clients of other profiles with AddAWSService<T>(profile) or AddKeyedAWSService<T>(profile).");
         }
 
         if (DefaultProfile is null)

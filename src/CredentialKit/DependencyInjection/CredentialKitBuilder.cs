@@ -57,8 +57,8 @@ internal sealed class CredentialKitBuilder(IServiceCollection services, Credenti
             Services.TryAddKeyedSingleton<ICredentialProvider>(name, static (sp, key) =>
                 sp.GetRequiredService<ICredentialProviderFactory>().GetProvider((string)key!));
             Services.TryAddKeyedSingleton<AWSCredentials>(name, static (sp, key) =>
-                sp.GetRequiredKeyedService<ICredentialProvider>(key).ToAwsCredentials(
-                    sp.GetRequiredService<IOptions<CredentialKitOptions>>().Value.AwsSdk));
+                AwsSdkCredentials.Create(sp, sp.GetRequiredKeyedService<ICredentialProvider>(key)));
+            AwsClientRegistrations.In(Services).AddProfileOptions(name);
         }
 
         return options;

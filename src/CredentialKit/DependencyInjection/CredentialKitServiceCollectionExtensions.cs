@@ -54,8 +54,7 @@ public static class CredentialKitServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitorCache<CredentialKitProfileOptions>>()));
         services.TryAddSingleton<ICredentialProviderFactory>(static sp => sp.GetRequiredService<CredentialProviderFactory>());
         services.TryAddSingleton<ICredentialProvider>(static sp => sp.GetRequiredService<CredentialProviderFactory>().GetDefaultProvider());
-        services.TryAddSingleton<AWSCredentials>(static sp => sp.GetRequiredService<ICredentialProvider>().ToAwsCredentials(
-            sp.GetRequiredService<IOptions<CredentialKitOptions>>().Value.AwsSdk));
+        AwsSdkCredentials.AddTo(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CredentialKitWarmUpService>(static sp => new CredentialKitWarmUpService(
             sp.GetRequiredService<CredentialProviderFactory>(),
             sp.GetRequiredService<IOptions<CredentialKitOptions>>(),

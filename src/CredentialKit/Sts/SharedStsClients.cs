@@ -149,6 +149,7 @@ internal sealed class HopSigner
         }
 
         var parent = new ChainedCredentialProvider(cache, _parentHop, ownsCache: false);
-        return (parent.ToAwsCredentials(), parent);
+        // Not healed by the SDK pipeline's step: AssumeRoleFetcher renews a parent STS rejected itself.
+        return (new ProviderAwsCredentials(parent, healRejectedSessions: false), parent);
     }
 }

@@ -15,11 +15,11 @@ namespace CredentialKit.IntegrationTests.AwsClients;
 public sealed class AwsServiceRegistrationTests
 {
     [Fact]
-    public async Task AddAWSService_KeyedClientOfProfile_SignsWithTheProfilesSession()
+    public async Task AddKeyedAWSService_KeyedByProfile_SignsWithTheProfilesSession()
     {
         await using var h = await StartAsync();
         var app = new AwsClientHost(h);
-        app.AddCredentialKit().AddAWSService<IAmazonSecurityTokenService>("reports");
+        app.AddCredentialKit().AddKeyedAWSService<IAmazonSecurityTokenService>("reports");
         await using var services = app.BuildServiceProvider();
 
         var sts = services.GetRequiredKeyedService<IAmazonSecurityTokenService>("reports");
@@ -34,7 +34,7 @@ public sealed class AwsServiceRegistrationTests
     {
         await using var h = await StartAsync();
         var app = new AwsClientHost(h);
-        app.AddCredentialKit().AddAWSService<IAmazonSecurityTokenService>("hub");
+        app.AddCredentialKit().AddKeyedAWSService<IAmazonSecurityTokenService>("hub");
         await using var services = app.BuildServiceProvider();
 
         var config = services.GetRequiredKeyedService<IAmazonSecurityTokenService>("hub").Config;
@@ -86,7 +86,7 @@ public sealed class AwsServiceRegistrationTests
         await using var h = await StartAsync();
         var app = new AwsClientHost(h);
         app.AddCredentialKit()
-            .AddAWSService<IAmazonSecurityTokenService>("reports", ServiceLifetime.Transient)
+            .AddKeyedAWSService<IAmazonSecurityTokenService>("reports", ServiceLifetime.Transient)
             .UseAsDefaultAWSCredentials("reports");
         app.Services.AddAWSService<IAmazonSecurityTokenService>();
         app.Services.AddKeyedAWSService<IAmazonSecurityTokenService>("audit");
@@ -181,28 +181,16 @@ public sealed class AwsServiceRegistrationTests
     }
 
     [Fact]
-    public void AddAWSService_BadArguments_Throw()
+    public void AddAWSServiceAndAddKeyedAWSService_BadArguments_Throw()
     {
         var builder = new ServiceCollection().AddCredentialKit();
 
         Assert.Throws<ArgumentException>(() => builder.AddAWSService<IAmazonSecurityTokenService>(" "));
         Assert.Throws<ArgumentNullException>(() => builder.UseAsDefaultAWSCredentials(null!));
         Assert.Throws<ArgumentNullException>(() => ((ICredentialKitBuilder)null!).AddAWSService<IAmazonSecurityTokenService>("hub"));
-    }
-
-    [Fact]
-    public async Task GetRequiredKeyedService_ProfileAwsOptions_CarriesTheProfilesCredentials()
-    {
-        await using var h = await StartAsync();
-        var app = new AwsClientHost(h);
-        app.AddCredentialKit().AddAWSService<IAmazonSecurityTokenService>("hub");
-        await using var services = app.BuildServiceProvider();
-
-        var options = services.GetRequiredKeyedService<AWSOptions>("hub");
-        using var client = options.CreateServiceClient<IAmazonSecurityTokenService>();
-        var identity = await client.GetCallerIdentityAsync(new GetCallerIdentityRequest());
-
-        Assert.Same(services.GetRequiredKeyedService<Amazon.Runtime.AWSCredentials>("hub"), options.Credentials);
-        Assert.Equal(HubSessionArn, identity.Arn);
+        Assert.Throws<ArgumentException>(() => builder.AddKeyedAWSService<IAmazonSecurityTokenService>(""));
+        Assert.Throws<ArgumentNullException>(() => builder.AddKeyedAWSService<IAmazonSecurityTokenService>(null!, "hub"));
+        Assert.Throws<ArgumentNullException>(() => builder.AddKeyedAWSService<IAmazonSecurityTokenService>("key", "hub", configureAction: null!));
+        Assert.Throws<ArgumentNullException>(() => builder.AddAWSService<IAmazonSecurityTokenService>("hub", configureAction: null!));
     }
 }

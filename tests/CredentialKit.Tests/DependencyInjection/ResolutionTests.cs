@@ -157,7 +157,9 @@ public class ResolutionTests
 
         Assert.Single(services, d => d.ServiceType == typeof(SessionCache));
         Assert.Single(services, d => d.ServiceType == typeof(ICredentialProviderFactory));
-        Assert.Single(services, d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService));
+        // The warm-up, and the AWS SDK integration's start-up warnings (an SDK keyed client named like a profile).
+        Assert.Equal(2, services.Count(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)));
+        Assert.Single(services, d => d.ServiceType == typeof(AwsClientRegistrations));
         using var provider = services.BuildServiceProvider();
         Assert.Equal(["reports", "billing"], provider.GetRequiredService<ICredentialProviderFactory>().ProfileNames);
     }
