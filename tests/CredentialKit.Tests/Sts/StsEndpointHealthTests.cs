@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using CredentialKit.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -116,6 +117,39 @@ public sealed class StsEndpointHealthTests : IDisposable
 
         Assert.Equal(probeAt, health.Status()!.NextProbeAt);
         Assert.Single(_logs.WithEventId(28));
+    }
+
+    [Fact]
+    public void Transitions_MoveTheUnavailableCounter_TaggedWithTheEndpoint()
+    {
+        var measurements = new List<(long Value, string? Endpoint, string? Region)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, _telemetry.StsEndpointsUnavailable))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var all = tags.ToArray();
+            measurements.Add((value,
+                all.FirstOrDefault(t => t.Key == "credentialkit.sts.endpoint").Value as string,
+                all.FirstOrDefault(t => t.Key == "cloud.region").Value as string));
+        });
+        listener.Start();
+        var health = CreateSut();
+
+        health.ReportFailure("Timeout", wasProbe: false, "AssumeRole", "s");
+        _time.Advance(StsEndpointDefaults.CoolDown);
+        Assert.Equal(StsEndpointAdmission.Probe, health.Admit());
+        health.ReportFailure("Timeout", wasProbe: true, "AssumeRole", "s");
+        _time.Advance(StsEndpointDefaults.CoolDown * 2);
+        Assert.Equal(StsEndpointAdmission.Probe, health.Admit());
+        health.ReportAnswered(wasProbe: true);
+
+        Assert.Equal([(1L, "us-east-1", "us-east-1"), (-1L, "us-east-1", "us-east-1")], measurements);
     }
 
     [Fact]
