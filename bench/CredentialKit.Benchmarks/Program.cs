@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using CredentialKit.Benchmarks.CacheAbuse;
 using CredentialKit.Benchmarks.Contention;
 using CredentialKit.Benchmarks.EndToEnd;
+using CredentialKit.Benchmarks.Fallback;
 using CredentialKit.Benchmarks.Fleet;
 using CredentialKit.Benchmarks.FleetRedis;
 using CredentialKit.Benchmarks.HotPath;
@@ -34,6 +35,7 @@ internal static class Program
           abuse   [--tenants 3000] [--loop-seconds 10]   session cache and invalidation under abuse
           idle    [--hops 4] [--cycles 20] [--lifetime-seconds 8] [--skew-seconds 0]   real clock, idle providers
           tenants [--tenants 1000,10000,100000]   heap, ForRole, reads, gauges and paced warm-up per tenant count
+          fallback [--refreshes 10]   real clock, black-holed primary: sticky regional fallback per refresh
           all     every suite with its defaults
         """;
 
@@ -64,6 +66,7 @@ internal static class Program
                 "abuse" => await CacheAbuseSuite.RunAsync(Int(rest, "--tenants", 3_000), Int(rest, "--loop-seconds", 10)),
                 "idle" => await RealClockIdleRun.RunAsync(Int(rest, "--hops", 4), Int(rest, "--cycles", 20), Int(rest, "--lifetime-seconds", 8), Int(rest, "--skew-seconds", 0)),
                 "tenants" => await TenantsSuite.RunAsync(Ints(rest, "--tenants", "1000,10000,100000")),
+                "fallback" => await StickyFallbackRun.RunAsync(Int(rest, "--refreshes", 10)),
                 "all" => await RunAllAsync(),
                 _ => Fail($"unknown suite '{args[0]}'"),
             };

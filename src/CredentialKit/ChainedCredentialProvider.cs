@@ -99,7 +99,7 @@ internal sealed class ChainedCredentialProvider : ICredentialProvider
     {
         // A user's handle has its session from the start; only a chain's inner handle resolves one here.
         var session = _session ?? Resolve();
-        var status = session.GetStatus();
+        var status = session.GetStatus() with { UnavailableEndpoints = _cache.Context.EndpointHealth.UnavailableAmong(_hop.Chain.Sts) };
         return _disposed || _cache.IsDisposed
             ? status with { State = CredentialProviderState.Disposed, Expiration = null, RemainingLifetime = null, MaskedAccessKeyId = null }
             : status;

@@ -17,7 +17,10 @@ internal sealed class CredentialKitContext(
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
 
     /// <summary>The logger every session of this cache writes to (category <c>CredentialKit.CredentialProvider</c>).</summary>
-    public ILogger SessionLogger { get; } = loggerFactory.CreateLogger("CredentialKit.CredentialProvider");
+    public ILogger SessionLogger { get; } = loggerFactory.CreateLogger(SessionLoggerCategory);
+
+    /// <summary>The category of the logger sessions and their STS calls write to.</summary>
+    public const string SessionLoggerCategory = "CredentialKit.CredentialProvider";
 
     public CredentialKitTelemetry Telemetry { get; } = telemetry;
 
@@ -33,7 +36,11 @@ internal sealed class CredentialKitContext(
     public bool PerRoleMetrics { get; } = perRoleMetrics;
 
     /// <summary>The Polly pipelines of this cache, one per distinct refresh settings.</summary>
-    public StsResiliencePipelines Pipelines { get; } = new(timeProvider, random, stsRateLimiter);
+    public StsResiliencePipelines Pipelines { get; } = new(timeProvider, random, stsRateLimiter, loggerFactory.CreateLogger(SessionLoggerCategory));
+
+    /// <summary>The health of every STS endpoint this cache calls, shared by all its providers (sticky regional fallback).</summary>
+    public StsEndpointHealthRegistry EndpointHealth { get; } =
+        new(timeProvider, new StsEndpointTelemetry(loggerFactory.CreateLogger(SessionLoggerCategory), telemetry));
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<RefreshSettings, RefreshSchedule> _schedules = new();
 

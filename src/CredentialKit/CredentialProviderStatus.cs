@@ -24,4 +24,12 @@ public sealed record CredentialProviderStatus(
     /// about when credentials are refreshed, but other signed calls may still fail once it passes 5 minutes.
     /// </summary>
     public TimeSpan? ClockSkew { get; init; }
+
+    /// <summary>
+    /// Gets the STS endpoints of this provider's profile that refreshes currently avoid because they were found failing
+    /// (see <see cref="StsOptions.FallbackRegions"/>): which endpoint, since when, its last error code and when it is
+    /// probed next. Empty while every endpoint is healthy, and always with a single endpoint. The session may well be
+    /// <see cref="CredentialProviderState.Fresh"/> meanwhile, served by a fallback region.
+    /// </summary>
+    public IReadOnlyList<StsEndpointStatus> UnavailableEndpoints { get; init; } = [];
 }

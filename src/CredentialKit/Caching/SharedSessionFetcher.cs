@@ -13,7 +13,6 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
     private readonly SharedSessionCoordinator _coordinator;
     private readonly RefreshSettings _settings;
     private readonly TimeProvider _time;
-    private readonly Func<CancellationToken, Task<SessionCredentials>> _fetchFromSts;
     private volatile Issued? _last;
 
     /// <summary>The refresh span's tag that says how a shared hop got its session (<c>adopted</c>, <c>fetched_and_shared</c>, …).</summary>
@@ -27,7 +26,6 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         HopKey = hopKey;
-        _fetchFromSts = _inner.FetchAsync;
     }
 
     /// <summary>Gets the hop's fleet-wide fingerprint (<see cref="FleetHopIdentity"/>).</summary>
@@ -40,10 +38,11 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
     /// <summary>Gets how the last refresh got its session, for tests; <see langword="null"/> before the first.</summary>
     internal SharedRefreshOutcome? LastOutcome => _last?.Outcome;
 
-    public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
+    public async Task<SessionCredentials> FetchAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken)
     {
         var last = _last;
-        var result = await _coordinator.RefreshAsync(HopKey, last?.Credentials, RequiredLifetime(last), _fetchFromSts, cancellationToken).ConfigureAwait(false);
+        var result = await _coordinator.RefreshAsync(
+            HopKey, last?.Credentials, RequiredLifetime(last), ct => _inner.FetchAsync(usableUntil, ct), cancellationToken).ConfigureAwait(false);
         var now = ClockReading.Now(_time);
         var lifetime = SessionTiming.Measure(result.Credentials, StsClockObservation.CurrentLast, now).ExpiresAt.RemainingAt(now);
         _last = new Issued(result.Credentials, lifetime, result.Outcome);

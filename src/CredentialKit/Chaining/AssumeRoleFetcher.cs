@@ -41,7 +41,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         _clients = clients;
         _profileName = profileName;
         _logger = context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
-        _pipeline = new StsCallPipeline(settings, context, _logger, template.RoleArn);
+        _pipeline = new StsCallPipeline(settings, context);
         _duration = new SessionDurationFallback(template.Duration);
         _identity = ExpectedIdentity.AssumedRole(template.RoleArn, template.RoleSessionName);
         if (template.IsDurationClamped)
@@ -54,9 +54,9 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
 
     public ChainedCredentialProvider? Parent => _clients.Parent;
 
-    public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
+    public async Task<SessionCredentials> FetchAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken)
     {
-        var attempts = new AttemptCounter();
+        var call = new StsCallState(RoleArn, usableUntil);
         var secrets = new SentSecrets();
         var retriedParent = false;
         while (true)
@@ -67,7 +67,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
                     _pipeline,
                     Operation,
                     async (client, ct) => await client.AssumeRoleAsync(await BuildRequestAsync(_duration.Current, secrets, ct).ConfigureAwait(false), ct).ConfigureAwait(false),
-                    attempts,
+                    call,
                     secrets,
                     cancellationToken).ConfigureAwait(false);
                 return ToSessionCredentials(response, region);
@@ -85,7 +85,7 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                throw Failure(e, attempts.Count);
+                throw Failure(e, call.Attempts);
             }
         }
     }

@@ -113,14 +113,5 @@ internal static class ChainBuilder
     private static string RootKey(SourceCredentials signer, CredentialKitProfileOptions options) =>
         options.UseSharedStore ? signer.Fingerprint : signer.Fingerprint + "\nper-process";
 
-    private static StsOptions CopyOf(StsOptions sts)
-    {
-        var copy = new StsOptions { Region = sts.Region, ServiceUrl = sts.ServiceUrl, AuthenticationRegion = sts.AuthenticationRegion };
-        foreach (var region in sts.FallbackRegions)
-        {
-            copy.FallbackRegions.Add(region);
-        }
-
-        return copy;
-    }
+    private static StsOptions CopyOf(StsOptions sts) => sts.Copy();
 }

@@ -14,7 +14,9 @@ namespace CredentialKit;
 /// <c>&lt;profile&gt;:remainingLifetimeSeconds</c> (while a session is held) and <c>&lt;profile&gt;:lastErrorCode</c>
 /// (after a failure), <c>&lt;profile&gt;:clockSkewSeconds</c> (STS's clock minus the local one, when measured), and
 /// <c>&lt;profile&gt;:reloadFailed</c> / <c>&lt;profile&gt;:reloadProblems</c> while the profile's reloaded configuration is
-/// rejected (a fresh profile is then Degraded): never a key, a secret or a token. Reading the status makes no STS call.
+/// rejected (a fresh profile is then Degraded), and <c>&lt;profile&gt;:unavailableEndpoints</c> (one line per STS
+/// endpoint that refreshes avoid, with since when; it does not change the status, since a fallback endpoint serves the
+/// profile meanwhile): never a key, a secret or a token. Reading the status makes no STS call.
 /// With a shared session store, <c>sharedStore:available</c>, <c>sharedStore:state</c> and, while it is down,
 /// <c>sharedStore:unavailableSince</c> and <c>sharedStore:lastError</c> report it; they never change the status, since every
 /// process keeps its credentials without the store.
@@ -56,6 +58,12 @@ internal sealed class CredentialKitHealthCheck(ICredentialProviderFactory factor
             if (status.LastErrorCode is { } code)
             {
                 data[$"{name}:lastErrorCode"] = code;
+            }
+
+            if (status.UnavailableEndpoints.Count > 0)
+            {
+                // Data only: the profile's credentials come from a fallback endpoint meanwhile.
+                data[$"{name}:unavailableEndpoints"] = status.UnavailableEndpoints.Select(e => e.ToString()).ToArray();
             }
 
             if ((factory as CredentialProviderFactory)?.ReloadFailureOf(name) is { } reload)

@@ -5,6 +5,7 @@ namespace CredentialKit;
 /// <summary>
 /// The Polly strategy between retries and the attempt timeout that takes one <see cref="StsRateLimiter"/> permit per STS
 /// attempt: retries are paced like first attempts, and the wait for a permit does not count against the attempt timeout.
+/// The held session's usable-until instant, which ranks the wait, comes with the call (<see cref="StsCallProperties"/>).
 /// </summary>
 internal sealed class StsPacingStrategy(StsRateLimiter limiter) : ResilienceStrategy
 {
@@ -13,7 +14,7 @@ internal sealed class StsPacingStrategy(StsRateLimiter limiter) : ResilienceStra
     {
         try
         {
-            await limiter.AcquireAsync(StsCallDeadline.Value, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            await limiter.AcquireAsync(StsCallProperties.UsableUntilOf(context), context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
         }
         catch (Exception exception)
         {

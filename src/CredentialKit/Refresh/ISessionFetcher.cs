@@ -14,6 +14,11 @@ internal interface ISessionFetcher : IDisposable
     ChainedCredentialProvider? Parent => null;
 
     /// <summary>Issues a new session.</summary>
+    /// <param name="usableUntil">
+    /// Until when the session being replaced stays usable (the STS pacing puts such refreshes first);
+    /// <see langword="null"/> when nothing usable is held.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the fetch.</param>
     /// <exception cref="CredentialRefreshException">STS could not issue one.</exception>
-    Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken);
+    Task<SessionCredentials> FetchAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken);
 }

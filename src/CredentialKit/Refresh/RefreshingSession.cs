@@ -620,14 +620,12 @@ internal sealed class RefreshingSession : IDisposable
 
             Log.RefreshStarted(Logger, RoleArn, ProfileName, trigger);
 
-            // The STS rate limiter puts refreshes of held sessions about to become unusable ahead of first fetches.
-            // Set (or cleared) for this flow only: an inline parent hop's refresh must not inherit its child's deadline.
-            StsCallDeadline.Set(_snapshot?.UsableUntil.Wall);
-
             // A fresh observation for this flow, also when run inline inside a child hop's refresh: the child's own
             // observation is restored for it when this method returns to it.
             var clock = StsClockObservation.Begin(TimeProvider);
-            var credentials = await _fetcher.FetchAsync(cancellation).ConfigureAwait(false);
+            // The held session's deadline goes with the call: the STS pacing puts refreshes of sessions about to become
+            // unusable ahead of first fetches.
+            var credentials = await _fetcher.FetchAsync(_snapshot?.UsableUntil.Wall, cancellation).ConfigureAwait(false);
             var now = ClockReading.Now(TimeProvider);
             var timing = SessionTiming.Measure(credentials, clock.Last, now);
             if (timing.ExpiresAt.RemainingAt(now) <= _settings.MinimumLifetime)

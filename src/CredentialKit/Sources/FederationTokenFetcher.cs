@@ -14,7 +14,7 @@ internal sealed class FederationTokenFetcher : StsSourceFetcher
         : base(OperationName, settings.Subject, signer, sts, refresh, context, profileName) =>
         _settings = settings;
 
-    protected override async Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken)
+    protected override async Task<SessionCredentials> FetchCoreAsync(StsCallState call, CancellationToken cancellationToken)
     {
         var request = new GetFederationTokenRequest { Name = _settings.Name };
         if (_settings.Duration is { } duration)
@@ -34,7 +34,7 @@ internal sealed class FederationTokenFetcher : StsSourceFetcher
             request.Tags = SessionTags.From(_settings.Tags);
         }
 
-        var (response, region) = await CallAsync((client, ct) => client.GetFederationTokenAsync(request, ct), attempts, new SentSecrets(), cancellationToken).ConfigureAwait(false);
+        var (response, region) = await CallAsync((client, ct) => client.GetFederationTokenAsync(request, ct), call, new SentSecrets(), cancellationToken).ConfigureAwait(false);
         var credentials = response.Credentials ?? throw MissingCredentials();
 #pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
         var packedPolicySize = response.PackedPolicySize;

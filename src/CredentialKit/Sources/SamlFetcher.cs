@@ -25,7 +25,7 @@ internal sealed class SamlFetcher : StsSourceFetcher
         _identity = ExpectedIdentity.AssumedRole(settings.RoleArn, sessionName: null);
     }
 
-    protected override async Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken)
+    protected override async Task<SessionCredentials> FetchCoreAsync(StsCallState call, CancellationToken cancellationToken)
     {
         var assertion = await GetAssertionAsync(cancellationToken).ConfigureAwait(false);
         var secrets = new SentSecrets();
@@ -48,7 +48,7 @@ internal sealed class SamlFetcher : StsSourceFetcher
 
             try
             {
-                var (response, region) = await CallAsync((client, ct) => client.AssumeRoleWithSAMLAsync(request, ct), attempts, secrets, cancellationToken).ConfigureAwait(false);
+                var (response, region) = await CallAsync((client, ct) => client.AssumeRoleWithSAMLAsync(request, ct), call, secrets, cancellationToken).ConfigureAwait(false);
                 var credentials = response.Credentials ?? throw MissingCredentials();
 #pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
                 var packedPolicySize = response.PackedPolicySize;

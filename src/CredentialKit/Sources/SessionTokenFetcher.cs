@@ -19,7 +19,7 @@ internal sealed class SessionTokenFetcher : StsSourceFetcher
         : base(OperationName, settings.Subject, signer, sts, refresh, context, profileName) =>
         _settings = settings;
 
-    protected override async Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken)
+    protected override async Task<SessionCredentials> FetchCoreAsync(StsCallState call, CancellationToken cancellationToken)
     {
         var request = new GetSessionTokenRequest();
         var secrets = new SentSecrets();
@@ -35,7 +35,7 @@ internal sealed class SessionTokenFetcher : StsSourceFetcher
             secrets.Add(request.TokenCode);
         }
 
-        var (response, region) = await CallAsync((client, ct) => client.GetSessionTokenAsync(request, ct), attempts, secrets, cancellationToken).ConfigureAwait(false);
+        var (response, region) = await CallAsync((client, ct) => client.GetSessionTokenAsync(request, ct), call, secrets, cancellationToken).ConfigureAwait(false);
         var credentials = response.Credentials ?? throw MissingCredentials();
         return StsResponses.ToSessionCredentials(credentials, assumedRoleArn: null, sourceIdentity: null, packedPolicySize: null, region);
     }

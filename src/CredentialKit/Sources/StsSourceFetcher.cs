@@ -27,8 +27,8 @@ internal abstract class StsSourceFetcher : ISessionFetcher
         RoleArn = subject;
         ProfileName = profileName;
         Logger = context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
-        _pipeline = new StsCallPipeline(settings, context, Logger, subject);
-        _clients = new RegionalStsClients(signer, sts, context.StsClientFactory);
+        _pipeline = new StsCallPipeline(settings, context);
+        _clients = new RegionalStsClients(signer, sts, context);
     }
 
     /// <summary>Gets what the session is for: the role ARN, or a description such as <c>GetSessionToken(AKIA…MPLE)</c>.</summary>
@@ -43,35 +43,35 @@ internal abstract class StsSourceFetcher : ISessionFetcher
     /// <summary>Gets the expiration of the last session this fetcher issued, for warnings about renewal.</summary>
     protected DateTimeOffset? LastExpiration { get; private set; }
 
-    public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
+    public async Task<SessionCredentials> FetchAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken)
     {
-        var attempts = new AttemptCounter();
+        var call = new StsCallState(RoleArn, usableUntil);
         try
         {
-            var session = await FetchCoreAsync(attempts, cancellationToken).ConfigureAwait(false);
+            var session = await FetchCoreAsync(call, cancellationToken).ConfigureAwait(false);
             LastExpiration = session.Expiration;
             Log.SourceSessionIssued(Logger, RoleArn, Operation, session.Region, SecretRedaction.MaskAccessKeyId(session.AccessKeyId), session.Expiration);
             return session;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw Failure(e, attempts.Count);
+            throw Failure(e, call.Attempts);
         }
     }
 
     public virtual void Dispose() => _clients.Dispose();
 
     /// <summary>Issues one session; exceptions are turned into <see cref="CredentialRefreshException"/> by the caller.</summary>
-    protected abstract Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken);
+    protected abstract Task<SessionCredentials> FetchCoreAsync(StsCallState call, CancellationToken cancellationToken);
 
     /// <summary>Runs one STS call through the pipeline, region by region.</summary>
-    /// <param name="call">The attempt.</param>
-    /// <param name="attempts">Counts the attempts.</param>
+    /// <param name="attempt">The attempt.</param>
+    /// <param name="call">The call's per-call data; counts the attempts.</param>
     /// <param name="secrets">The secrets the request carries (token, assertion, MFA code), removed from any echoed error.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     protected Task<(T Response, string? Region)> CallAsync<T>(
-        Func<IAmazonSecurityTokenService, CancellationToken, Task<T>> call, AttemptCounter attempts, SentSecrets secrets, CancellationToken cancellationToken) =>
-        _clients.ExecuteAsync(_pipeline, Operation, call, attempts, secrets, cancellationToken);
+        Func<IAmazonSecurityTokenService, CancellationToken, Task<T>> attempt, StsCallState call, SentSecrets secrets, CancellationToken cancellationToken) =>
+        _clients.ExecuteAsync(_pipeline, Operation, attempt, call, secrets, cancellationToken);
 
 
     /// <summary>A failure that is not an STS answer (a callback, a file), named with the source and profile.</summary>

@@ -25,7 +25,7 @@ internal sealed class WebIdentityFetcher : StsSourceFetcher
         _identity = ExpectedIdentity.AssumedRole(settings.RoleArn, settings.RoleSessionName);
     }
 
-    protected override async Task<SessionCredentials> FetchCoreAsync(AttemptCounter attempts, CancellationToken cancellationToken)
+    protected override async Task<SessionCredentials> FetchCoreAsync(StsCallState call, CancellationToken cancellationToken)
     {
         var retriedToken = false;
         var secrets = new SentSecrets();
@@ -37,7 +37,7 @@ internal sealed class WebIdentityFetcher : StsSourceFetcher
             {
                 var request = BuildRequest(token, _duration.Current);
                 var (response, region) = await CallAsync(
-                    (client, ct) => client.AssumeRoleWithWebIdentityAsync(request, ct), attempts, secrets, cancellationToken).ConfigureAwait(false);
+                    (client, ct) => client.AssumeRoleWithWebIdentityAsync(request, ct), call, secrets, cancellationToken).ConfigureAwait(false);
                 var credentials = response.Credentials ?? throw MissingCredentials();
 #pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
                 var packedPolicySize = response.PackedPolicySize;

@@ -5,15 +5,19 @@ using Microsoft.Extensions.Logging;
 namespace CredentialKit;
 
 /// <summary>
-/// The STS clients of one signer: the primary endpoint, then one per <see cref="StsOptions.FallbackRegions"/> entry, each
-/// created lazily through the <see cref="IStsClientFactory"/> with its own copy of the endpoint settings. Every hop signed
-/// by the same parent hop with the same endpoint settings uses the same instance (<see cref="SharedStsClients"/>); the
-/// hop's own pipeline names it in fallback logs.
+/// The STS clients of one signer: the primary endpoint, then one per <see cref="StsOptions.FallbackRegions"/> entry (at
+/// its <see cref="StsOptions.FallbackServiceUrls"/> URL if it has one), each created lazily through the
+/// <see cref="IStsClientFactory"/>. Every hop signed by the same parent hop with the same endpoint settings uses the same
+/// instance (<see cref="SharedStsClients"/>).
 /// </summary>
 /// <remarks>
-/// A call runs the whole retry pipeline against the primary endpoint first. Only when that ends in a transient failure
-/// (throttling, 5xx, timeouts, network) or <c>RegionDisabledException</c> does it move on to the next region. Every
-/// refresh starts again at the primary endpoint, so a recovered primary is used as soon as it answers.
+/// A call runs the whole retry pipeline against the first endpoint it may use. Only when that ends in a transient failure
+/// (throttling, 5xx, timeouts, network) or <c>RegionDisabledException</c> does it move on to the next one, and the
+/// failing endpoint is marked down in the cache's <see cref="StsEndpointHealthRegistry"/>: until its cool-down ends every
+/// call of the cache goes to the next endpoint first, then one call probes it with one short attempt
+/// (<see cref="StsEndpointHealth"/>). An endpoint that is avoided is still tried, with one short attempt, when every other
+/// one failed. With a single endpoint there is nothing to fall back to, so no health is kept and every call runs the
+/// full pipeline against it.
 /// </remarks>
 internal sealed class RegionalStsClients : IDisposable
 {
@@ -21,28 +25,26 @@ internal sealed class RegionalStsClients : IDisposable
 
     private readonly Endpoint[] _endpoints;
     private readonly AWSCredentials _signer;
+    private readonly ILogger _logger;
 
-    public RegionalStsClients(AWSCredentials signer, StsOptions sts, IStsClientFactory factory)
+    public RegionalStsClients(AWSCredentials signer, StsOptions sts, CredentialKitContext context)
     {
         _signer = signer;
-        var endpoints = new List<Endpoint> { new(sts, PrimaryRegion(sts), signer, factory) };
-        foreach (var region in sts.FallbackRegions)
-        {
-            // The regional AWS endpoint of the fallback region, signed for that region: ServiceUrl and
-            // AuthenticationRegion describe the primary endpoint only.
-            endpoints.Add(new Endpoint(new StsOptions { Region = region }, region, signer, factory));
-        }
-
-        _endpoints = [.. endpoints];
+        _logger = context.SessionLogger;
+        var addresses = StsEndpointAddress.Of(sts);
+        var tracksHealth = addresses.Length > 1;
+        _endpoints = Array.ConvertAll(addresses, address =>
+            new Endpoint(address, signer, context.StsClientFactory, tracksHealth ? context.EndpointHealth.For(address) : null));
     }
 
     /// <summary>
-    /// Runs <paramref name="call"/> through <paramref name="pipeline"/> against each endpoint in turn until one answers.
+    /// Runs <paramref name="call"/> through <paramref name="pipeline"/> against each endpoint in turn until one answers:
+    /// healthy endpoints (and those due for a probe) in their configured order, then the avoided ones.
     /// </summary>
-    /// <param name="pipeline">The hop's pipeline (retries, timeouts, logs).</param>
+    /// <param name="pipeline">The hop's pipeline (retries, timeouts, telemetry).</param>
     /// <param name="operation">The STS operation, for logs and telemetry.</param>
     /// <param name="call">One attempt against one client.</param>
-    /// <param name="attempts">Counts the attempts over all regions.</param>
+    /// <param name="state">The call's per-call data; counts the attempts over all endpoints.</param>
     /// <param name="secrets">What the call sends that must never be echoed back; <paramref name="call"/> adds to it.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The response and the region that served it (<see langword="null"/> when the primary's region is unknown).</returns>
@@ -50,29 +52,102 @@ internal sealed class RegionalStsClients : IDisposable
         StsCallPipeline pipeline,
         string operation,
         Func<IAmazonSecurityTokenService, CancellationToken, Task<T>> call,
-        AttemptCounter attempts,
+        StsCallState state,
         SentSecrets secrets,
         CancellationToken cancellationToken)
     {
-        for (var i = 0; ; i++)
+        // The signer first: a parent hop refreshes here, and it may find an endpoint down. Resolved inside this call's
+        // first attempt instead (by the SDK's signer), the call would already be committed to that endpoint.
+        if (_signer is not AnonymousAWSCredentials)
         {
-            var endpoint = _endpoints[i];
+            await _signer.GetCredentialsAsync().ConfigureAwait(false);
+        }
+
+        var order = Order(out var firstAvoided);
+        Endpoint? failed = null;
+        for (var i = 0; i < order.Count; i++)
+        {
+            var endpoint = order[i];
+            var admission = endpoint.Health?.Admit() ?? StsEndpointAdmission.Use;
+            if (admission == StsEndpointAdmission.Avoid && i < firstAvoided)
+            {
+                // Due for a probe that another call is making: try it last.
+                order.Add(endpoint);
+                continue;
+            }
+
+            var probe = admission == StsEndpointAdmission.Probe;
+            var settled = false;
             try
             {
                 var response = await pipeline.ExecuteAsync(
-                    operation, endpoint.Region, ct => CheckedAsync(call(endpoint.Client, ct), secrets), attempts, cancellationToken).ConfigureAwait(false);
-                if (i > 0)
+                    operation, endpoint.Address.Region, probe: admission != StsEndpointAdmission.Use,
+                    ct => CheckedAsync(call(endpoint.Client, ct), secrets), state, cancellationToken).ConfigureAwait(false);
+                settled = true;
+                endpoint.Health?.ReportAnswered(probe);
+                if (failed is not null)
                 {
-                    Log.ServedByFallbackRegion(pipeline.Logger, operation, pipeline.Subject, endpoint.Region, _endpoints[0].Region);
+                    Log.ServedByFallbackRegion(_logger, operation, state.Subject, endpoint.Address.Region, failed.Address.Region);
                 }
 
-                return (response, endpoint.Region);
+                return (response, endpoint.Address.Region);
             }
-            catch (Exception e) when (i + 1 < _endpoints.Length && !cancellationToken.IsCancellationRequested && ShouldFallBack(e))
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && ShouldFallBack(e))
             {
-                Log.FallingBackToNextRegion(pipeline.Logger, operation, pipeline.Subject, endpoint.Region, StsErrorClassifier.GetErrorCode(e), _endpoints[i + 1].Region);
+                settled = true;
+                var code = StsErrorClassifier.GetErrorCode(e);
+                endpoint.Health?.ReportFailure(code, probe, operation, state.Subject);
+                if (i + 1 >= order.Count)
+                {
+                    throw;
+                }
+
+                failed = endpoint;
+                Log.FallingBackToNextRegion(_logger, operation, state.Subject, endpoint.Address.Region, code, order[i + 1].Address.Region);
+            }
+            catch (AmazonServiceException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // STS answered, with an error no other endpoint would change: the endpoint is reachable.
+                settled = true;
+                endpoint.Health?.ReportAnswered(probe);
+                throw;
+            }
+            finally
+            {
+                if (probe && !settled)
+                {
+                    endpoint.Health!.ReleaseProbe();
+                }
             }
         }
+
+        throw new InvalidOperationException("No STS endpoint was tried.");
+    }
+
+    /// <summary>The endpoints in the order a call tries them: those not in a cool-down as configured, then the others.</summary>
+    private List<Endpoint> Order(out int firstAvoided)
+    {
+        var order = new List<Endpoint>(_endpoints.Length + 1);
+        List<Endpoint>? avoided = null;
+        foreach (var endpoint in _endpoints)
+        {
+            if (endpoint.Health?.IsCoolingDown() == true)
+            {
+                (avoided ??= []).Add(endpoint);
+            }
+            else
+            {
+                order.Add(endpoint);
+            }
+        }
+
+        firstAvoided = order.Count;
+        if (avoided is not null)
+        {
+            order.AddRange(avoided);
+        }
+
+        return order;
     }
 
     /// <summary>
@@ -117,16 +192,14 @@ internal sealed class RegionalStsClients : IDisposable
     internal static bool ShouldFallBack(Exception exception) =>
         StsErrorClassifier.IsTransient(exception) || StsErrorClassifier.GetErrorCode(exception) == RegionDisabledCode;
 
-    private static string? PrimaryRegion(StsOptions sts) =>
-        !string.IsNullOrEmpty(sts.Region) ? sts.Region
-        : !string.IsNullOrEmpty(sts.AuthenticationRegion) ? sts.AuthenticationRegion
-        : null;
-
-    private sealed class Endpoint(StsOptions options, string? region, AWSCredentials signer, IStsClientFactory factory) : IDisposable
+    private sealed class Endpoint(StsEndpointAddress address, AWSCredentials signer, IStsClientFactory factory, StsEndpointHealth? health) : IDisposable
     {
-        private readonly Lazy<IAmazonSecurityTokenService> _client = new(() => factory.CreateClient(signer, options));
+        private readonly Lazy<IAmazonSecurityTokenService> _client = new(() => factory.CreateClient(signer, address.ClientOptions));
 
-        public string? Region { get; } = region;
+        public StsEndpointAddress Address { get; } = address;
+
+        /// <summary>Gets the endpoint's health, shared within the cache; <see langword="null"/> when it is the only endpoint.</summary>
+        public StsEndpointHealth? Health { get; } = health;
 
         public IAmazonSecurityTokenService Client => _client.Value;
 

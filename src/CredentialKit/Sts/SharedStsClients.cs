@@ -40,14 +40,14 @@ internal sealed class SharedStsClients : IDisposable
     /// <exception cref="ObjectDisposedException">The cache was disposed.</exception>
     public Entry Rent(HopSigner signer, StsOptions sts, SessionCache cache)
     {
-        var key = new Key(signer.Key, sts.ServiceUrl, sts.Region, sts.AuthenticationRegion, string.Join(',', sts.FallbackRegions));
+        var key = new Key(signer.Key, sts.ServiceUrl, sts.Region, sts.AuthenticationRegion, sts.FallbackKey());
         lock (_entries)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_entries.TryGetValue(key, out var entry))
             {
                 var (credentials, parent) = signer.Create(cache);
-                entry = new Entry(this, key, new RegionalStsClients(credentials, sts, _factory), parent);
+                entry = new Entry(this, key, new RegionalStsClients(credentials, sts, cache.Context), parent);
                 _entries.Add(key, entry);
             }
 

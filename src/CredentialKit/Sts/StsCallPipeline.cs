@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using Polly;
 
 namespace CredentialKit;
@@ -7,54 +6,46 @@ namespace CredentialKit;
 /// <summary>
 /// Runs one hop's STS operations through its cache's shared Polly v8 pipeline for its refresh settings
 /// (<see cref="StsResiliencePipelines"/>): a per-attempt timeout inside retries with exponential backoff and jitter, for
-/// transient failures only. Each attempt gets its own span and request metric. Holds only what differs per hop.
+/// transient failures only. Each attempt gets its own span and request metric. What differs per call (the subject, the
+/// held session's deadline, the attempt count) comes with each call in its <see cref="StsCallState"/>.
 /// </summary>
 internal sealed class StsCallPipeline
 {
     private readonly ResiliencePipeline _pipeline;
-    private readonly CredentialKitTelemetry _telemetry;
-    private readonly ILogger _logger;
-    private readonly string _roleArn;
+    private readonly RefreshSettings _settings;
+    private readonly CredentialKitContext _context;
 
-    public StsCallPipeline(RefreshSettings settings, CredentialKitContext context, ILogger logger, string roleArn)
+    public StsCallPipeline(RefreshSettings settings, CredentialKitContext context)
     {
-        _telemetry = context.Telemetry;
-        _logger = logger;
-        _roleArn = roleArn;
+        _settings = settings;
+        _context = context;
         _pipeline = context.Pipelines.For(settings);
     }
 
-    /// <summary>Gets the logger of the hop this pipeline serves.</summary>
-    public ILogger Logger => _logger;
-
-    /// <summary>Gets what the hop's session is for, as named in logs (a role ARN or a source description).</summary>
-    public string Subject => _roleArn;
-
-    /// <summary>Logs a retry of this hop's call; called by the shared pipeline's retry strategy.</summary>
-    internal void OnRetry(string? operation, Exception? exception, int nextAttempt, TimeSpan delay) =>
-        Log.StsRetry(_logger, operation ?? "STS", _roleArn, exception is { } e ? StsErrorClassifier.GetErrorCode(e) : null, nextAttempt, delay);
-
-    /// <summary>Runs <paramref name="call"/> with retries and timeouts; counts attempts into <paramref name="attempts"/>.</summary>
-    public Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken) =>
-        ExecuteAsync(operation, region: null, call, attempts, cancellationToken);
+    /// <summary>Runs <paramref name="call"/> with retries and timeouts; counts attempts into <paramref name="state"/>.</summary>
+    public Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> call, StsCallState state, CancellationToken cancellationToken) =>
+        ExecuteAsync(operation, region: null, probe: false, call, state, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="call"/> against the endpoint of <paramref name="region"/> with retries and timeouts; the region
-    /// tags each attempt's span and request metric.
+    /// tags each attempt's span and request metric. A <paramref name="probe"/> is one short attempt, without retries
+    /// (<see cref="StsEndpointDefaults.ProbeTimeout"/>, or the attempt timeout when shorter): how an endpoint known to be
+    /// failing is tried again.
     /// </summary>
     public async Task<T> ExecuteAsync<T>(
-        string operation, string? region, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken)
+        string operation, string? region, bool probe, Func<CancellationToken, Task<T>> call, StsCallState state, CancellationToken cancellationToken)
     {
+        var pipeline = probe ? _context.Pipelines.For(StsEndpointDefaults.ProbeSettings(_settings)) : _pipeline;
         var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
-        context.Properties.Set(StsResiliencePipelines.CallerKey, this);
+        StsCallProperties.Set(context, state);
         try
         {
-            var outcome = await _pipeline.ExecuteOutcomeAsync(
-                async (ctx, state) =>
+            var outcome = await pipeline.ExecuteOutcomeAsync(
+                async (ctx, args) =>
                 {
                     try
                     {
-                        return Outcome.FromResult(await state.Self.AttemptAsync(state.Operation, state.Region, state.Call, state.Attempts, ctx.CancellationToken).ConfigureAwait(false));
+                        return Outcome.FromResult(await args.Self.AttemptAsync(args.Operation, args.Region, args.Call, args.State, ctx.CancellationToken).ConfigureAwait(false));
                     }
                     catch (Exception exception)
                     {
@@ -62,7 +53,7 @@ internal sealed class StsCallPipeline
                     }
                 },
                 context,
-                (Self: this, Operation: operation, Region: region, Call: call, Attempts: attempts)).ConfigureAwait(false);
+                (Self: this, Operation: operation, Region: region, Call: call, State: state)).ConfigureAwait(false);
             outcome.ThrowIfException();
             return outcome.Result!;
         }
@@ -72,9 +63,9 @@ internal sealed class StsCallPipeline
         }
     }
 
-    private async Task<T> AttemptAsync<T>(string operation, string? region, Func<CancellationToken, Task<T>> call, AttemptCounter attempts, CancellationToken cancellationToken)
+    private async Task<T> AttemptAsync<T>(string operation, string? region, Func<CancellationToken, Task<T>> call, StsCallState state, CancellationToken cancellationToken)
     {
-        attempts.Increment();
+        state.CountAttempt();
         // The span name only when someone listens: with no listener, StartActivity returns null but its name was built.
         var source = CredentialKitTelemetry.ActivitySource;
         using var activity = source.HasListeners() ? source.StartActivity(StsSpanNames.For(operation), ActivityKind.Client) : null;
@@ -83,8 +74,8 @@ internal sealed class StsCallPipeline
             activity.SetTag("rpc.system", "aws-api");
             activity.SetTag("rpc.service", "STS");
             activity.SetTag("rpc.method", operation);
-            activity.SetTag("credentialkit.role_arn", _roleArn);
-            activity.SetTag("credentialkit.attempt", attempts.Count);
+            activity.SetTag("credentialkit.role_arn", state.Subject);
+            activity.SetTag("credentialkit.attempt", state.Attempts);
             activity.SetTag("cloud.region", region);
         }
 
@@ -104,7 +95,7 @@ internal sealed class StsCallPipeline
                 throw;
             }
 
-            _telemetry.StsRequests.Add(1, Tags(operation, "success", region));
+            _context.Telemetry.StsRequests.Add(1, Tags(operation, "success", region));
             return result;
         }
         catch (Exception exception)
@@ -113,7 +104,7 @@ internal sealed class StsCallPipeline
             var code = cancellationToken.IsCancellationRequested && exception is OperationCanceledException
                 ? StsErrorClassifier.TimeoutCode
                 : StsErrorClassifier.GetErrorCode(exception);
-            _telemetry.StsRequests.Add(1, Tags(operation, code, region));
+            _context.Telemetry.StsRequests.Add(1, Tags(operation, code, region));
             activity?.SetTag("credentialkit.error_code", code);
             activity?.SetStatus(ActivityStatusCode.Error, code);
             throw;
@@ -131,14 +122,4 @@ internal sealed class StsCallPipeline
 
         return tags;
     }
-}
-
-/// <summary>Counts the attempts of one pipelined STS call (read after it ends, for the error report).</summary>
-internal sealed class AttemptCounter
-{
-    private int _count;
-
-    public int Count => Volatile.Read(ref _count);
-
-    public void Increment() => Interlocked.Increment(ref _count);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -8,17 +9,14 @@ namespace CredentialKit;
 /// <summary>
 /// The Polly pipelines of one <see cref="SessionCache"/>, one per distinct <see cref="RefreshSettings"/>: every hop that
 /// refreshes the same way (all of a hub's <c>ForRole</c> tenants) runs its STS calls through the same pipeline, so a new
-/// tenant builds none. Building one costs about 10 KB of garbage and keeps about 1 KB; a pipeline holds no per-call state.
+/// tenant builds none; building one is not free, and a pipeline holds no per-call state.
 /// </summary>
 /// <remarks>
-/// What differs per hop (the role named in retry logs) travels with each call in its <see cref="ResilienceContext"/>
-/// (<see cref="CallerKey"/>), not in the pipeline.
+/// What differs per call (the subject named in retry logs, the held session's deadline for pacing) travels with each call
+/// in its <see cref="ResilienceContext"/> (<see cref="StsCallProperties"/>), not in the pipeline.
 /// </remarks>
-internal sealed class StsResiliencePipelines(TimeProvider timeProvider, Func<double> random, StsRateLimiter? rateLimiter)
+internal sealed class StsResiliencePipelines(TimeProvider timeProvider, Func<double> random, StsRateLimiter? rateLimiter, ILogger logger)
 {
-    /// <summary>The per-hop side of a call, read by the retry strategy's log line.</summary>
-    public static readonly ResiliencePropertyKey<StsCallPipeline> CallerKey = new("CredentialKit.StsCall");
-
     private readonly ConcurrentDictionary<RefreshSettings, ResiliencePipeline> _pipelines = new();
 
     /// <summary>Gets the number of pipelines built; for tests.</summary>
@@ -48,13 +46,11 @@ internal sealed class StsResiliencePipelines(TimeProvider timeProvider, Func<dou
 
                 // A 429 or 503 that says when to come back is believed, up to RetryMaxDelay; otherwise the backoff.
                 DelayGenerator = args => ValueTask.FromResult(StsRetryAfter.From(args.Outcome.Exception, settings.RetryMaxDelay, timeProvider.GetUtcNow())),
-                OnRetry = static args =>
+                OnRetry = args =>
                 {
-                    if (args.Context.Properties.TryGetValue(CallerKey, out var caller))
-                    {
-                        caller.OnRetry(args.Context.OperationKey, args.Outcome.Exception, args.AttemptNumber + 1, args.RetryDelay);
-                    }
-
+                    var subject = args.Context.Properties.GetValue(StsCallProperties.Subject, "STS");
+                    var code = args.Outcome.Exception is { } e ? StsErrorClassifier.GetErrorCode(e) : null;
+                    Log.StsRetry(logger, args.Context.OperationKey ?? "STS", subject, code, args.AttemptNumber + 1, args.RetryDelay);
                     return default;
                 },
             });

@@ -50,6 +50,8 @@ internal sealed class CredentialKitTelemetry : IDisposable
             );
         StsRequests = _meter.CreateCounter<long>("credentialkit.sts.requests", unit: "{request}",
             description: "STS requests (attempts), by operation and outcome (success or the STS error code).");
+        StsEndpointsUnavailable = _meter.CreateUpDownCounter<long>("credentialkit.sts.endpoint.unavailable", unit: "{endpoint}",
+            description: "STS endpoints that refreshes avoid after finding them failing (1 from the moment one goes down until it answers again), by endpoint and region.");
         _meter.CreateObservableGauge("credentialkit.session.remaining_lifetime", ObserveRemainingLifetime, unit: "s",
             description: "Time left on held sessions: the least per profile, or per role ARN where SessionCacheOptions.PerRoleMetrics is on.");
         _meter.CreateObservableGauge("credentialkit.session.count", ObserveSessionCount, unit: "{session}",
@@ -66,6 +68,9 @@ internal sealed class CredentialKitTelemetry : IDisposable
     public Histogram<double> RefreshDuration { get; }
 
     public Counter<long> StsRequests { get; }
+
+    /// <summary>STS endpoints currently avoided by sticky regional fallback (<see cref="StsEndpointTelemetry"/>).</summary>
+    public UpDownCounter<long> StsEndpointsUnavailable { get; }
 
     /// <summary>Starts reporting a held session on the gauges (its first handle). Called under the session's lock.</summary>
     public void Track(RefreshingSession session)

@@ -1,6 +1,6 @@
 namespace CredentialKit;
 
-/// <summary>Checks <see cref="StsOptions"/>: region names, the endpoint URL and the fallback list.</summary>
+/// <summary>Checks <see cref="StsOptions"/>: region names, the endpoint URL, the fallback list and its URLs.</summary>
 /// <remarks>An empty string counts as unset, as the STS client factory treats it.</remarks>
 internal static class StsOptionsValidator
 {
@@ -54,6 +54,56 @@ internal static class StsOptionsValidator
             if (region is not null)
             {
                 seen.TryAdd(region, i);
+            }
+        }
+
+        ValidateFallbackUrls(sts, failures);
+    }
+
+    /// <summary>
+    /// Each <see cref="StsOptions.FallbackServiceUrls"/> entry names a fallback region and is an http(s) URL; with a custom
+    /// primary URL, every fallback region has one, so that a VPC-endpoint or FIPS primary never falls back to a public one.
+    /// </summary>
+    private static void ValidateFallbackUrls(StsOptions sts, ValidationFailures failures)
+    {
+        const string UrlAllowed = "an absolute http:// or https:// URL such as https://sts-fips.us-west-2.amazonaws.com or https://vpce-0abc-1234.sts.eu-west-1.vpce.amazonaws.com, without user info";
+        foreach (var (region, url) in sts.FallbackServiceUrls.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            var path = $"{Path}:FallbackServiceUrls:{region}";
+            if (!sts.FallbackRegions.Contains(region))
+            {
+                failures.Add(path, $"names region {ValueText.Quote(region)}, which Sts:FallbackRegions does not list", "a region listed in Sts:FallbackRegions");
+            }
+
+            if (string.IsNullOrEmpty(url))
+            {
+                failures.Add(path, url is null ? "is null" : "is empty", UrlAllowed);
+            }
+            else if (UrlText.HasUserInfo(url))
+            {
+                failures.Add(path, $"is {ValueText.Quote(UrlText.WithoutUserInfo(url))}, which has user info (user:password@); CredentialKit never sends or prints it", UrlAllowed);
+            }
+            else if (!IsHttpUrl(url))
+            {
+                failures.Add(path, $"is {ValueText.Quote(url)}, which is not an absolute http or https URL", UrlAllowed);
+            }
+        }
+
+        if (string.IsNullOrEmpty(sts.ServiceUrl))
+        {
+            return;
+        }
+
+        for (var i = 0; i < sts.FallbackRegions.Count; i++)
+        {
+            var region = sts.FallbackRegions[i];
+            if (!string.IsNullOrEmpty(region) && !sts.FallbackServiceUrls.ContainsKey(region))
+            {
+                failures.Add(
+                    $"{Path}:FallbackServiceUrls:{region}",
+                    $"is not set, but Sts:ServiceUrl is ({ValueText.Quote(UrlText.WithoutUserInfo(sts.ServiceUrl))}) and Sts:FallbackRegions:{i} is {ValueText.Quote(region)}: " +
+                    $"without its own URL the fallback would go to the public endpoint sts.{region}.amazonaws.com, not a VPC endpoint or FIPS like the primary",
+                    $"the endpoint URL to use in {region} (a VPC endpoint or FIPS URL), or remove {region} from Sts:FallbackRegions");
             }
         }
     }

@@ -40,6 +40,8 @@ public class ConfigurationBindingTests
             [P + "Sts:AuthenticationRegion"] = "eu-west-1",
             [P + "Sts:FallbackRegions:0"] = "eu-central-1",
             [P + "Sts:FallbackRegions:1"] = "us-east-1",
+            [P + "Sts:FallbackServiceUrls:eu-central-1"] = "http://127.0.0.2:4566/",
+            [P + "Sts:FallbackServiceUrls:us-east-1"] = "https://sts-fips.us-east-1.amazonaws.com",
             [P + "Refresh:RefreshAhead"] = "00:20:00",
             [P + "Refresh:MinimumLifetime"] = "00:02:00",
             [P + "Refresh:JitterFraction"] = "0.25",
@@ -88,6 +90,8 @@ public class ConfigurationBindingTests
         Assert.Equal("http://127.0.0.1:4566/", options.Sts.ServiceUrl);
         Assert.Equal("eu-west-1", options.Sts.AuthenticationRegion);
         Assert.Equal(["eu-central-1", "us-east-1"], options.Sts.FallbackRegions);
+        Assert.Equal("http://127.0.0.2:4566/", options.Sts.FallbackServiceUrls["eu-central-1"]);
+        Assert.Equal("https://sts-fips.us-east-1.amazonaws.com", options.Sts.FallbackServiceUrls["us-east-1"]);
         Assert.Equal(TimeSpan.FromMinutes(20), options.Refresh.RefreshAhead);
         Assert.Equal(TimeSpan.FromMinutes(2), options.Refresh.MinimumLifetime);
         Assert.Equal(0.25, options.Refresh.JitterFraction);

@@ -69,6 +69,26 @@ public class HealthCheckTests
     }
 
     [Fact]
+    public async Task CheckHealthAsync_PrimaryEndpointDown_ReportsItAndSinceWhen_WithoutChangingTheStatus()
+    {
+        _fixture.WithProfile("reports", DependencyInjectionFixture.ReportsArn)
+            .Set(DependencyInjectionFixture.Key("reports", "Sts:Region"), "us-east-1")
+            .Set(DependencyInjectionFixture.Key("reports", "Sts:FallbackRegions:0"), "us-west-2")
+            .Set(DependencyInjectionFixture.Key("reports", "Refresh:MaxRetryAttempts"), "0");
+        _fixture.Sts.EndpointFault = sts => sts.Region == "us-east-1" ? new HttpRequestException("connection refused") : null;
+        var since = _fixture.Time.GetUtcNow();
+        using var host = await StartHostAsync();
+        Assert.Equal("us-west-2", (await host.Services.GetRequiredService<ICredentialProvider>().GetCredentialsAsync()).Region);
+
+        var entry = await CheckAsync(host);
+
+        Assert.Equal(HealthStatus.Healthy, entry.Status);
+        var line = Assert.Single(Assert.IsType<string[]>(entry.Data["reports:unavailableEndpoints"]));
+        Assert.StartsWith($"us-east-1 unavailable since {since:O} (NetworkError), next probe at ", line);
+        AssertNoSecret(entry);
+    }
+
+    [Fact]
     public async Task CheckHealthAsync_OneProfileWithoutCredentials_IsUnhealthyNamingIt()
     {
         _fixture.WithProfile("reports", DependencyInjectionFixture.ReportsArn)

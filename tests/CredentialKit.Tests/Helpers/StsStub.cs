@@ -53,6 +53,32 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
 
     public List<StsOptions> ClientOptions { get; } = [];
 
+    /// <summary>
+    /// Decides, per client endpoint, whether a call is black-holed: it never answers and ends only when its token is
+    /// cancelled (an attempt timeout). Consulted before <see cref="EndpointFault"/>.
+    /// </summary>
+    public Func<StsOptions, bool>? EndpointBlackHole { get; set; }
+
+    /// <summary>The endpoint (its ServiceUrl, else its Region) of every call of any operation, oldest first, faults included.</summary>
+    public List<string?> EndpointCalls => [.. _endpointCalls];
+
+    private readonly ConcurrentQueue<string?> _endpointCalls = new();
+
+    /// <summary>Records the call's endpoint and applies the endpoint's black hole or fault, if any.</summary>
+    private async Task ReachEndpointAsync(StsOptions options, CancellationToken cancellationToken)
+    {
+        _endpointCalls.Enqueue(options.ServiceUrl ?? options.Region);
+        if (EndpointBlackHole?.Invoke(options) == true)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        if (EndpointFault?.Invoke(options) is { } fault)
+        {
+            throw fault;
+        }
+    }
+
     /// <summary>Changes every source-operation answer before it is returned (a response that lies about who it is for).</summary>
     public Action<object>? AlterSourceResponse { get; set; }
 
@@ -68,9 +94,11 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
 
         var client = Substitute.For<IAmazonSecurityTokenService>();
         client.AssumeRoleAsync(Arg.Any<AssumeRoleRequest>(), Arg.Any<CancellationToken>())
-            .Returns(ci => EndpointFault?.Invoke(options) is { } fault
-                ? Task.FromException<AssumeRoleResponse>(fault)
-                : HandleAsync(credentials, ci.Arg<AssumeRoleRequest>(), ci.Arg<CancellationToken>()));
+            .Returns(async ci =>
+            {
+                await ReachEndpointAsync(options, ci.Arg<CancellationToken>());
+                return await HandleAsync(credentials, ci.Arg<AssumeRoleRequest>(), ci.Arg<CancellationToken>());
+            });
         client.AssumeRoleWithWebIdentityAsync(Arg.Any<AssumeRoleWithWebIdentityRequest>(), Arg.Any<CancellationToken>())
             .Returns(ci => HandleSourceAsync(credentials, options, "AssumeRoleWithWebIdentity", ci.Arg<AssumeRoleWithWebIdentityRequest>(), call =>
             {
@@ -80,7 +108,7 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
                     Credentials = NewCredentials(r.RoleArn.Split('/')[^1], r.DurationSeconds),
                     AssumedRoleUser = new AssumedRoleUser { Arn = AssumedRoleArn(r.RoleArn, r.RoleSessionName), AssumedRoleId = "AROAWEB:" + r.RoleSessionName },
                 };
-            }));
+            }, ci.Arg<CancellationToken>()));
         client.AssumeRoleWithSAMLAsync(Arg.Any<AssumeRoleWithSAMLRequest>(), Arg.Any<CancellationToken>())
             .Returns(ci => HandleSourceAsync(credentials, options, "AssumeRoleWithSAML", ci.Arg<AssumeRoleWithSAMLRequest>(), call =>
             {
@@ -90,10 +118,10 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
                     Credentials = NewCredentials(r.RoleArn.Split('/')[^1], r.DurationSeconds),
                     AssumedRoleUser = new AssumedRoleUser { Arn = AssumedRoleArn(r.RoleArn, "saml-user"), AssumedRoleId = "AROASAML:saml-user" },
                 };
-            }));
+            }, ci.Arg<CancellationToken>()));
         client.GetSessionTokenAsync(Arg.Any<GetSessionTokenRequest>(), Arg.Any<CancellationToken>())
             .Returns(ci => HandleSourceAsync(credentials, options, "GetSessionToken", ci.Arg<GetSessionTokenRequest>(), call =>
-                new GetSessionTokenResponse { Credentials = NewCredentials("SESSION", ((GetSessionTokenRequest)call.Request).DurationSeconds ?? 43200) }));
+                new GetSessionTokenResponse { Credentials = NewCredentials("SESSION", ((GetSessionTokenRequest)call.Request).DurationSeconds ?? 43200) }, ci.Arg<CancellationToken>()));
         client.GetFederationTokenAsync(Arg.Any<GetFederationTokenRequest>(), Arg.Any<CancellationToken>())
             .Returns(ci => HandleSourceAsync(credentials, options, "GetFederationToken", ci.Arg<GetFederationTokenRequest>(), call =>
             {
@@ -103,7 +131,7 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
                     Credentials = NewCredentials("FED", r.DurationSeconds ?? 43200),
                     FederatedUser = new FederatedUser { Arn = $"arn:aws:sts::111122223333:federated-user/{r.Name}", FederatedUserId = "111122223333:" + r.Name },
                 };
-            }));
+            }, ci.Arg<CancellationToken>()));
         return client;
     }
 
@@ -200,7 +228,7 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
     }
 
     private async Task<T> HandleSourceAsync<T>(
-        AWSCredentials signer, StsOptions options, string operation, AmazonWebServiceRequest request, Func<StsSourceCall, T> answer)
+        AWSCredentials signer, StsOptions options, string operation, AmazonWebServiceRequest request, Func<StsSourceCall, T> answer, CancellationToken cancellationToken)
     {
         string? signerKey = null;
         if (signer is not AnonymousAWSCredentials)
@@ -210,10 +238,7 @@ public sealed class StsStub(TimeProvider time) : IStsClientFactory
 
         var call = new StsSourceCall(operation, request, signerKey, options);
         _sourceCalls.Enqueue(call);
-        if (EndpointFault?.Invoke(options) is { } fault)
-        {
-            throw fault;
-        }
+        await ReachEndpointAsync(options, cancellationToken);
 
         if (_sourceScript.TryDequeue(out var step) && step(call) is { } error)
         {

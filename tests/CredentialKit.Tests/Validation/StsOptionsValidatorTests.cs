@@ -141,4 +141,62 @@ public class StsOptionsValidatorTests
             ],
             failures);
     }
+
+    [Fact]
+    public void Validate_CustomServiceUrlWithFallbackRegionsWithoutTheirUrls_IsRefusedNamingEachRegion()
+    {
+        var options = CreateValid();
+        options.Sts.ServiceUrl = "https://vpce-0abc.sts.eu-west-1.vpce.amazonaws.com";
+        options.Sts.AuthenticationRegion = "eu-west-1";
+        options.Sts.FallbackRegions.Add("eu-central-1");
+        options.Sts.FallbackRegions.Add("eu-north-1");
+        options.Sts.FallbackServiceUrls["eu-central-1"] = "https://vpce-0def.sts.eu-central-1.vpce.amazonaws.com";
+
+        var failure = Assert.Single(Failures(options));
+
+        Assert.Equal(
+            "Sts:FallbackServiceUrls:eu-north-1 is not set, but Sts:ServiceUrl is ('https://vpce-0abc.sts.eu-west-1.vpce.amazonaws.com') " +
+            "and Sts:FallbackRegions:1 is 'eu-north-1': without its own URL the fallback would go to the public endpoint " +
+            "sts.eu-north-1.amazonaws.com, not a VPC endpoint or FIPS like the primary; allowed: the endpoint URL to use in " +
+            "eu-north-1 (a VPC endpoint or FIPS URL), or remove eu-north-1 from Sts:FallbackRegions.",
+            failure);
+    }
+
+    [Fact]
+    public void Validate_CustomServiceUrlWithAUrlPerFallbackRegion_Succeeds()
+    {
+        var options = CreateValid();
+        options.Sts.ServiceUrl = "https://sts-fips.us-east-1.amazonaws.com";
+        options.Sts.FallbackRegions.Add("us-west-2");
+        options.Sts.FallbackServiceUrls["us-west-2"] = "https://sts-fips.us-west-2.amazonaws.com";
+
+        Assert.Empty(Failures(options));
+    }
+
+    [Fact]
+    public void Validate_BadFallbackServiceUrls_ReportsEachEntryWithoutItsUserInfo()
+    {
+        var options = CreateValid();
+        options.Sts.Region = "eu-west-1";
+        options.Sts.FallbackRegions.Add("eu-central-1");
+        options.Sts.FallbackRegions.Add("eu-north-1");
+        options.Sts.FallbackRegions.Add("us-east-1");
+        options.Sts.FallbackServiceUrls["eu-central-1"] = "sts.eu-central-1.amazonaws.com";
+        options.Sts.FallbackServiceUrls["eu-north-1"] = "https://user:SECRET@sts.eu-north-1.amazonaws.com";
+        options.Sts.FallbackServiceUrls["us-east-1"] = "";
+        options.Sts.FallbackServiceUrls["ap-east-1"] = "https://sts.ap-east-1.amazonaws.com";
+
+        var failures = Failures(options);
+
+        const string UrlAllowed = "; allowed: an absolute http:// or https:// URL such as https://sts-fips.us-west-2.amazonaws.com or https://vpce-0abc-1234.sts.eu-west-1.vpce.amazonaws.com, without user info.";
+        Assert.Equal(
+            [
+                "Sts:FallbackServiceUrls:ap-east-1 names region 'ap-east-1', which Sts:FallbackRegions does not list; allowed: a region listed in Sts:FallbackRegions.",
+                "Sts:FallbackServiceUrls:eu-central-1 is 'sts.eu-central-1.amazonaws.com', which is not an absolute http or https URL" + UrlAllowed,
+                "Sts:FallbackServiceUrls:eu-north-1 is 'https://***@sts.eu-north-1.amazonaws.com', which has user info (user:password@); CredentialKit never sends or prints it" + UrlAllowed,
+                "Sts:FallbackServiceUrls:us-east-1 is empty" + UrlAllowed,
+            ],
+            failures);
+        Assert.DoesNotContain("SECRET", string.Join("\n", failures), StringComparison.Ordinal);
+    }
 }
