@@ -28,12 +28,12 @@ internal sealed class RefreshingSession : IDisposable
     private volatile SessionSnapshot? _snapshot;
     private volatile FailureRecord? _failure;
     private volatile bool _disposed;
-    private volatile bool _evicted;
+    private bool _held;
+    private int _gaugeSlot = -1;
     private TaskCompletionSource<SessionCredentials>? _inflight;
     private ITimer? _timer;
     private Deadline? _retryAt;
     private int _consecutiveFailures;
-    private int _handles;
     private int _deferredTimerCallbacks;
     private int _settlingRefreshes; // refreshes that left _inflight but have not yet logged and completed their task
     private long _refreshCount;
@@ -41,9 +41,6 @@ internal sealed class RefreshingSession : IDisposable
     private long _issuedTimestamp;
     private long? _lastDropTimestamp;
     private long _refreshCountAtDrop;
-
-    /// <summary>This session's slot in the telemetry's gauge table while it is held, else -1 (see <see cref="GaugeSlots"/>).</summary>
-    internal int GaugeSlot = -1;
 
     public RefreshingSession(
         ISessionFetcher fetcher,
@@ -75,13 +72,10 @@ internal sealed class RefreshingSession : IDisposable
         {
             var snapshot = _snapshot;
             return $"now {ClockReading.Now(TimeProvider)}, refreshAt {snapshot?.RefreshAt}, usableUntil {snapshot?.UsableUntil}, " +
-                $"expiresAt {snapshot?.ExpiresAt}, skew {snapshot?.Skew}, inflight {_inflight is not null}, handles {_handles}, " +
+                $"expiresAt {snapshot?.ExpiresAt}, skew {snapshot?.Skew}, inflight {_inflight is not null}, held {_held}, " +
                 $"retryAt {_retryAt:O}, failures {_consecutiveFailures}, refreshes {_refreshCount}, timer {_timer is not null}";
         }
     }
-
-    /// <summary>Gets the hop whose session signs this session's STS calls, if any (tests walk chains with it).</summary>
-    internal ChainedCredentialProvider? Parent => _fetcher.Parent;
 
     /// <summary>Gets the credentials currently held (possibly no longer usable), for status and gauges.</summary>
     public SessionCredentials? CurrentCredentials => _snapshot?.Credentials;
@@ -92,31 +86,13 @@ internal sealed class RefreshingSession : IDisposable
     /// <summary>Gets whether the gauges report this session on its own series (tagged with its role ARN).</summary>
     public bool PerRoleMetrics => _context.PerRoleMetrics;
 
-    /// <summary>Gets whether the session cache retired this session (it is disposed, or about to be); handles then resolve a new one.</summary>
-    public bool IsEvicted => _evicted;
-
     public bool IsDisposed => _disposed;
 
     /// <summary>Gets whether a refresh is in flight; for tests.</summary>
     internal bool IsRefreshing => Volatile.Read(ref _inflight) is not null;
 
-    /// <summary>Gets the number of handles (users' providers, or active child hops) holding this session.</summary>
-    public int HandleCount => Volatile.Read(ref _handles);
-
-    /// <summary>
-    /// Gets whether the session may leave the cache: it was disposed, or nobody holds it and its credentials expired.
-    /// </summary>
-    public bool CanLeaveCache =>
-        _disposed || (Volatile.Read(ref _handles) == 0 && _snapshot is { } snapshot && snapshot.ExpiresAt.IsReachedAt(ClockReading.Now(TimeProvider)));
-
-    /// <summary>The hop this session was created for; set by the <see cref="SessionCache"/> that keeps it.</summary>
-    internal HopDefinition? Hop { get; set; }
-
-    /// <summary>Which idle-pool entry of the cache is this session's current one; read and written under the cache's lock.</summary>
-    internal long PoolGeneration { get; set; }
-
-    /// <summary>Whether the session has an entry in the cache's idle pool; read and written under the cache's lock.</summary>
-    internal bool IsPooled { get; set; }
+    /// <summary>Gets whether the credentials held (if any) have expired, so that an unheld session may leave the cache.</summary>
+    public bool HasExpired => _snapshot is { } snapshot && snapshot.ExpiresAt.IsReachedAt(ClockReading.Now(TimeProvider));
 
     public ValueTask<SessionCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
     {
@@ -201,7 +177,7 @@ internal sealed class RefreshingSession : IDisposable
             else
             {
                 _snapshot = null;
-                Telemetry.Update(this, null);
+                Telemetry.Update(_gaugeSlot, null);
                 _failure = null;
                 _lastDropTimestamp = TimeProvider.GetTimestamp();
                 _refreshCountAtDrop = _refreshCount;
@@ -257,7 +233,7 @@ internal sealed class RefreshingSession : IDisposable
 
         var rebased = snapshot.RebasedAt(now);
         _snapshot = rebased;
-        Telemetry.Update(this, rebased);
+        Telemetry.Update(_gaugeSlot, rebased);
         return true;
     }
 
@@ -297,60 +273,38 @@ internal sealed class RefreshingSession : IDisposable
     }
 
     /// <summary>
-    /// Counts a provider handle (or a dependent child hop) that uses this session. The background timer runs and the
-    /// remaining-lifetime gauge reports the session only while at least one is active, so a session nobody holds any more
-    /// (a replaced profile, a finished tenant) stops calling STS and costs no timer and no gauge series.
+    /// The cache holds the session now (its first lease): the background timer runs and the gauges report the session in
+    /// <paramref name="gaugeSlot"/> until <see cref="OnReleased"/>, so a session nobody holds (a replaced profile, a finished
+    /// tenant) stops calling STS and costs no timer and no gauge series. Called under the cache's lock.
     /// </summary>
-    /// <returns><see langword="false"/> when the cache already retired the session: resolve a live one instead.</returns>
-    public bool TryAddHandle()
+    public void OnHeld(int gaugeSlot)
     {
-        bool first;
         lock (_gate)
         {
-            if (_evicted)
+            if (_disposed)
             {
-                return false;
+                return;
             }
 
-            first = ++_handles == 1;
-            if (first)
-            {
-                Telemetry.Track(this);
-                ArmTimer(ClockReading.Now(TimeProvider));
-            }
+            _held = true;
+            _gaugeSlot = gaugeSlot;
+            Telemetry.Update(gaugeSlot, _snapshot);
+            ArmTimer(ClockReading.Now(TimeProvider));
         }
-
-        if (first)
-        {
-            _fetcher.Parent?.Activate();
-        }
-
-        return true;
     }
 
-    /// <summary>Releases a handle counted by <see cref="TryAddHandle"/>; the last release stops the timer and the gauge series.</summary>
-    /// <returns>Whether that was the last handle.</returns>
-    public bool ReleaseHandle()
+    /// <summary>The cache released its last lease: the timer stops and the gauge slot is no longer written. Called under the cache's lock.</summary>
+    public void OnReleased()
     {
-        bool last;
         lock (_gate)
         {
-            last = --_handles == 0;
-            if (last)
-            {
-                // Disposed, not just disarmed: an unheld session keeps no timer object alive.
-                _timer?.Dispose();
-                _timer = null;
-                Telemetry.Untrack(this);
-            }
-        }
+            _held = false;
+            _gaugeSlot = -1;
 
-        if (last)
-        {
-            _fetcher.Parent?.Deactivate();
+            // Disposed, not just disarmed: an unheld session keeps no timer object alive.
+            _timer?.Dispose();
+            _timer = null;
         }
-
-        return last;
     }
 
     /// <summary>Completes when no refresh is in flight (whatever its outcome); lets tests wait for background refreshes.</summary>
@@ -386,24 +340,6 @@ internal sealed class RefreshingSession : IDisposable
         }
     }
 
-    /// <summary>
-    /// Retires the session if nobody holds it: no handle can take it any more, so the cache can dispose it. Atomic with
-    /// <see cref="TryAddHandle"/>: a handle either takes the session first (and it stays) or finds it retired.
-    /// </summary>
-    public bool TryRetire()
-    {
-        lock (_gate)
-        {
-            if (_handles > 0)
-            {
-                return false;
-            }
-
-            _evicted = true;
-            return true;
-        }
-    }
-
     public void Dispose()
     {
         TaskCompletionSource<SessionCredentials>? abandoned;
@@ -416,14 +352,14 @@ internal sealed class RefreshingSession : IDisposable
             }
 
             _disposed = true;
-            _evicted = true;
+            _held = false;
             _timer?.Dispose();
             _timer = null;
             abandoned = _inflight;
             _inflight = null;
             cancellation = _refreshCancellation;
             _refreshCancellation = null;
-            Telemetry.Untrack(this); // under the lock, so no snapshot update can land in a slot another session rents next
+            _gaugeSlot = -1; // under the lock, so no snapshot update lands in the slot once the cache returns it
         }
 
         cancellation?.Cancel();
@@ -700,7 +636,7 @@ internal sealed class RefreshingSession : IDisposable
             }
 
             _snapshot = snapshot;
-            Telemetry.Update(this, snapshot);
+            Telemetry.Update(_gaugeSlot, snapshot);
             _failure = null;
             _consecutiveFailures = 0;
             _retryAt = null;
@@ -773,7 +709,7 @@ internal sealed class RefreshingSession : IDisposable
                 retryAt = _schedule.RetryAfterFailure(snapshot, _consecutiveFailures, now);
                 stillUsable = snapshot with { RefreshAt = retryAt };
                 _snapshot = stillUsable;
-                Telemetry.Update(this, stillUsable);
+                Telemetry.Update(_gaugeSlot, stillUsable);
             }
             else
             {
@@ -873,7 +809,7 @@ internal sealed class RefreshingSession : IDisposable
     /// </summary>
     private void ArmTimer(ClockReading now)
     {
-        if (!_settings.BackgroundRefresh || _evicted || _disposed || _handles == 0)
+        if (!_settings.BackgroundRefresh || _disposed || !_held)
         {
             _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return;
@@ -983,7 +919,7 @@ internal sealed class RefreshingSession : IDisposable
         jump = default;
         lock (_gate)
         {
-            if (!_settings.BackgroundRefresh || _disposed || _evicted || _handles == 0 || _inflight is not null)
+            if (!_settings.BackgroundRefresh || _disposed || !_held || _inflight is not null)
             {
                 return null;
             }
