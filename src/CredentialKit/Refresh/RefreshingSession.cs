@@ -1,10 +1,11 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 
 namespace CredentialKit;
 
 /// <summary>
-/// One cached, self-refreshing STS session: the engine behind every provider and every hop of a chain.
+/// One cached, self-refreshing STS session: the engine behind every provider and every hop of a chain. It keeps the
+/// snapshot, the single-flight refresh and its outcome; the timer (<see cref="RefreshTimer"/>), what follows a failure
+/// (<see cref="RefreshFailurePolicy"/>) and telemetry (<see cref="RefreshTelemetry"/>) are its collaborators.
 /// </summary>
 /// <remarks>
 /// The hot path reads one immutable <see cref="SessionSnapshot"/> through a volatile field and compares two instants:
@@ -18,69 +19,56 @@ internal sealed class RefreshingSession : IDisposable
     private readonly RefreshSettings _settings;
     private readonly RefreshSchedule _schedule;
     private readonly CredentialKitContext _context; // the cache's clock, logger factory, telemetry: one field, not four
-
-    // The in-flight refresh's cancellation, which Dispose cancels; none while no refresh runs. Per refresh rather than one
-    // for the session's lifetime: a source that has had registrations (the SDK's HTTP call, Polly's timeout) keeps about
-    // 150 B of them, which a warm idle tenant would otherwise carry. Never disposed: it has no timer and no wait handle.
-    private CancellationTokenSource? _refreshCancellation;
+    private readonly RefreshTelemetry _telemetry;
+    private readonly RefreshFailurePolicy _failures;
+    private readonly RefreshTimer _timer;
     private readonly object _gate = new();
 
+    // The in-flight refresh's cancellation, which Dispose cancels; none while no refresh runs. Per refresh rather than one
+    // for the session's lifetime: a source that has had registrations (the SDK's HTTP call, Polly's timeout) keeps them,
+    // which a warm idle tenant would otherwise carry. Never disposed: it has no timer and no wait handle.
+    private CancellationTokenSource? _refreshCancellation;
     private volatile SessionSnapshot? _snapshot;
-    private volatile FailureRecord? _failure;
     private volatile bool _disposed;
     private bool _held;
-    private int _gaugeSlot = -1;
     private TaskCompletionSource<SessionCredentials>? _inflight;
-    private ITimer? _timer;
-    private Deadline? _retryAt;
-    private int _consecutiveFailures;
-    private int _deferredTimerCallbacks;
-    private int _settlingRefreshes; // refreshes that left _inflight but have not yet logged and completed their task
     private long _refreshCount;
     private string? _lastErrorCode;
-    private long _issuedTimestamp;
-    private long? _lastDropTimestamp;
-    private long _refreshCountAtDrop;
 
-    public RefreshingSession(
-        ISessionFetcher fetcher,
-        RefreshSettings settings,
-        CredentialKitContext context,
-        string? profileName)
+    public RefreshingSession(ISessionFetcher fetcher, RefreshSettings settings, CredentialKitContext context, string? profileName)
     {
         _fetcher = fetcher;
         _settings = settings;
         _schedule = context.ScheduleFor(settings);
         _context = context;
         ProfileName = profileName;
+        _telemetry = new RefreshTelemetry(context, fetcher.RoleArn, profileName);
+        _failures = new RefreshFailurePolicy(settings, _schedule, context.TimeProvider);
+        _timer = new RefreshTimer(this, context.TimeProvider, _gate, _telemetry);
     }
 
     public TimeProvider TimeProvider => _context.TimeProvider;
 
     public string? ProfileName { get; }
 
-    private ILogger Logger => _context.SessionLogger;
-
-    private CredentialKitTelemetry Telemetry => _context.Telemetry;
-
     public string RoleArn => _fetcher.RoleArn;
 
-    /// <summary>Describes the current plan (instants on the local clock), for test failure messages; no secret.</summary>
+    /// <summary>Gets the session's telemetry sink, through which tests observe its refreshes.</summary>
+    internal RefreshTelemetry TelemetrySink => _telemetry;
+
+    /// <summary>Describes the current plan (instants on the local clock), for test failure messages; no secret, no lock.</summary>
     internal string DescribeSchedule()
     {
-        lock (_gate)
-        {
-            var snapshot = _snapshot;
-            return $"now {ClockReading.Now(TimeProvider)}, refreshAt {snapshot?.RefreshAt}, usableUntil {snapshot?.UsableUntil}, " +
-                $"expiresAt {snapshot?.ExpiresAt}, skew {snapshot?.Skew}, inflight {_inflight is not null}, held {_held}, " +
-                $"retryAt {_retryAt:O}, failures {_consecutiveFailures}, refreshes {_refreshCount}, timer {_timer is not null}";
-        }
+        var snapshot = _snapshot;
+        return $"now {ClockReading.Now(TimeProvider)}, refreshAt {snapshot?.RefreshAt}, usableUntil {snapshot?.UsableUntil}, " +
+            $"expiresAt {snapshot?.ExpiresAt}, skew {snapshot?.Skew}, inflight {IsRefreshing}, held {_held}, " +
+            $"retryAt {_failures.RetryAt:O}, failures {_failures.ConsecutiveFailures}, refreshes {Interlocked.Read(ref _refreshCount)}, timer {_timer.Exists}";
     }
 
     /// <summary>Gets the credentials currently held (possibly no longer usable), for status and gauges.</summary>
     public SessionCredentials? CurrentCredentials => _snapshot?.Credentials;
 
-    /// <summary>Gets the current snapshot, for the gauge table.</summary>
+    /// <summary>Gets the current snapshot; for tests.</summary>
     internal SessionSnapshot? Snapshot => _snapshot;
 
     /// <summary>Gets whether the gauges report this session on its own series (tagged with its role ARN).</summary>
@@ -138,59 +126,36 @@ internal sealed class RefreshingSession : IDisposable
         return WaitForRefreshAsync(snapshot is null ? RefreshTrigger.Initial : RefreshTrigger.Expiring, cancellationToken);
     }
 
-    /// <summary>
-    /// Drops the current session so the next call fetches a new one; coalesced with the invalidation before it (see
-    /// <see cref="Invalidate(SessionCredentials?)"/>).
-    /// </summary>
+    /// <summary>Drops the current session so the next call fetches a new one; coalesced (see <see cref="RefreshFailurePolicy.DecideDrop"/>).</summary>
     public void Invalidate() => Invalidate(rejected: null);
 
     /// <summary>
-    /// Drops the current session, only if it is <paramref name="rejected"/> when that is given. Invalidations coalesce:
-    /// for <see cref="SessionCacheDefaults.InvalidateCoalescingWindow"/> after one drops a session (counted from the drop,
-    /// or from the issue of the replacement when that came later) another drops nothing. So callers that saw the same
-    /// rejection together share one new session, and invalidation costs at most one STS call per window, whatever callers do.
+    /// Drops the current session, only if it is <paramref name="rejected"/> when that is given. Callers that saw the same
+    /// rejection together share one new session (see <see cref="RefreshFailurePolicy.DecideDrop"/>).
     /// </summary>
     public void Invalidate(SessionCredentials? rejected)
     {
-        InvalidationIgnored? ignored = null;
+        InvalidationIgnored? ignored;
         lock (_gate)
         {
             var snapshot = _snapshot;
-            // The window runs from the last drop, or from the issue of the session that replaced it when that came later
-            // (a slow STS); a session issued since by an ordinary refresh is not a replacement and opens no window.
-            var coalescing = _lastDropTimestamp is { } dropped
-                && TimeProvider.GetElapsedTime(_refreshCount == _refreshCountAtDrop + 1 ? Math.Max(dropped, _issuedTimestamp) : dropped)
-                    < SessionCacheDefaults.InvalidateCoalescingWindow;
-            if (rejected is not null && (snapshot is null || !IsSameSession(snapshot.Credentials, rejected)))
-            {
-                ignored = InvalidationIgnored.NotCurrent;
-            }
-            else if (snapshot is null && _failure is null)
-            {
-                // Nothing held: a refresh is in flight (callers join it) or the next call starts one.
-                ignored = InvalidationIgnored.NothingToDrop;
-            }
-            else if (coalescing)
-            {
-                ignored = InvalidationIgnored.Coalesced;
-            }
-            else
+            ignored = rejected is not null && (snapshot is null || !IsSameSession(snapshot.Credentials, rejected))
+                ? InvalidationIgnored.NotCurrent
+                : _failures.DecideDrop(holdsSession: snapshot is not null);
+            if (ignored is null)
             {
                 _snapshot = null;
-                Telemetry.Update(_gaugeSlot, null);
-                _failure = null;
-                _lastDropTimestamp = TimeProvider.GetTimestamp();
-                _refreshCountAtDrop = _refreshCount;
+                _telemetry.SnapshotChanged(null);
             }
         }
 
         if (ignored is { } reason)
         {
-            Log.InvalidationIgnored(Logger, RoleArn, ProfileName, reason);
+            _telemetry.InvalidationIgnored(reason);
             return;
         }
 
-        Log.Invalidated(Logger, RoleArn, ProfileName);
+        _telemetry.Invalidated();
     }
 
     private static bool IsSameSession(SessionCredentials current, SessionCredentials rejected) =>
@@ -218,7 +183,7 @@ internal sealed class RefreshingSession : IDisposable
             ArmTimer(now);
         }
 
-        Log.ClockJumpDetected(Logger, RoleArn, ProfileName, jump);
+        _telemetry.ClockJumped(jump);
         return current;
     }
 
@@ -233,7 +198,7 @@ internal sealed class RefreshingSession : IDisposable
 
         var rebased = snapshot.RebasedAt(now);
         _snapshot = rebased;
-        Telemetry.Update(_gaugeSlot, rebased);
+        _telemetry.SnapshotChanged(rebased);
         return true;
     }
 
@@ -287,58 +252,24 @@ internal sealed class RefreshingSession : IDisposable
             }
 
             _held = true;
-            _gaugeSlot = gaugeSlot;
-            Telemetry.Update(gaugeSlot, _snapshot);
+            _telemetry.Held(gaugeSlot, _snapshot);
             ArmTimer(ClockReading.Now(TimeProvider));
         }
     }
 
-    /// <summary>The cache released its last lease: the timer stops and the gauge slot is no longer written. Called under the cache's lock.</summary>
+    /// <summary>The cache released its last lease: the timer goes and the gauge slot is no longer written. Called under the cache's lock.</summary>
     public void OnReleased()
     {
         lock (_gate)
         {
             _held = false;
-            _gaugeSlot = -1;
-
-            // Disposed, not just disarmed: an unheld session keeps no timer object alive.
-            _timer?.Dispose();
-            _timer = null;
+            _telemetry.Released();
+            _timer.Dispose();
         }
     }
 
-    /// <summary>Completes when no refresh is in flight (whatever its outcome); lets tests wait for background refreshes.</summary>
-    internal async Task WhenIdleAsync()
-    {
-        // A timer callback deferred to the thread pool (see OnTimer) is about to start a refresh: wait for it first.
-        while (Volatile.Read(ref _deferredTimerCallbacks) > 0)
-        {
-            await Task.Yield();
-        }
-
-        Task? inflight = await WhenSettledAsync().ConfigureAwait(false);
-
-        if (inflight is not null)
-        {
-            await inflight.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-            await WhenSettledAsync().ConfigureAwait(false);
-        }
-    }
-
-    // A finished refresh clears _inflight under the lock, then logs, records and completes its task outside it: wait
-    // for that tail too, so a test that waited for idle sees the refresh's log lines and metrics.
-    private async Task<Task?> WhenSettledAsync()
-    {
-        while (Volatile.Read(ref _settlingRefreshes) > 0)
-        {
-            await Task.Yield();
-        }
-
-        lock (_gate)
-        {
-            return _inflight?.Task;
-        }
-    }
+    /// <summary>Completes when no refresh is in flight or about to start (whatever its outcome); see <see cref="RefreshTelemetry.WhenIdleAsync"/>.</summary>
+    internal Task WhenIdleAsync() => _telemetry.WhenIdleAsync();
 
     public void Dispose()
     {
@@ -353,13 +284,12 @@ internal sealed class RefreshingSession : IDisposable
 
             _disposed = true;
             _held = false;
-            _timer?.Dispose();
-            _timer = null;
+            _timer.Dispose();
             abandoned = _inflight;
             _inflight = null;
             cancellation = _refreshCancellation;
             _refreshCancellation = null;
-            _gaugeSlot = -1; // under the lock, so no snapshot update lands in the slot once the cache returns it
+            _telemetry.Released(); // under the lock, so no snapshot update lands in the slot once the cache returns it
         }
 
         cancellation?.Cancel();
@@ -373,10 +303,9 @@ internal sealed class RefreshingSession : IDisposable
 
     private ValueTask<SessionCredentials> WaitForRefreshAsync(RefreshTrigger trigger, CancellationToken cancellationToken)
     {
-        var failure = _failure;
-        if (failure is not null && !failure.Until.IsReachedAt(ClockReading.Now(TimeProvider)))
+        if (_failures.CachedErrorAt(ClockReading.Now(TimeProvider)) is { } cached)
         {
-            return ValueTask.FromException<SessionCredentials>(failure.Rethrow());
+            return ValueTask.FromException<SessionCredentials>(cached);
         }
 
         var shared = JoinOrBeginRefresh(trigger, out var begun);
@@ -387,15 +316,14 @@ internal sealed class RefreshingSession : IDisposable
             return new ValueTask<SessionCredentials>(shared.IsCompleted ? shared : shared.WaitAsync(cancellationToken));
         }
 
-        // This caller waits anyway: it runs the refresh itself, up to the refresh's first real await, instead of queuing
-        // it to the thread pool and blocking on the hop.
-        if (!CanRunInline())
+        // This caller waits anyway: it runs the refresh itself (see RefreshExecution), unless it must not.
+        if (!RefreshExecution.CanRunInline())
         {
             Launch(begun, trigger);
             return new ValueTask<SessionCredentials>(shared.WaitAsync(cancellationToken));
         }
 
-        var run = RunInline(begun, trigger);
+        var run = RefreshExecution.RunInline(static s => s.Session.RefreshAsync(s.Refresh, s.Trigger, inline: true), (Session: this, Refresh: begun, Trigger: trigger));
         if (run.IsCompleted)
         {
             // An STS (or a fake) that answered synchronously: the shared task is complete too, unless Dispose is
@@ -403,52 +331,7 @@ internal sealed class RefreshingSession : IDisposable
             return new ValueTask<SessionCredentials>(shared.IsCompleted ? shared : shared.WaitAsync(cancellationToken));
         }
 
-        return AwaitInlineRefreshAsync(run, shared, cancellationToken);
-    }
-
-    /// <summary>
-    /// The inline caller's wait. The refresh's own task completes on the thread that finished the STS call, right after
-    /// the shared task (whose other waiters resume asynchronously, so a storm of them does not run serially on that
-    /// thread): awaiting it resumes this caller there, without a hop. Its token cancels only its own wait, never the
-    /// refresh, which runs on the session's lifetime token for the others.
-    /// </summary>
-    private static async ValueTask<SessionCredentials> AwaitInlineRefreshAsync(
-        Task run, Task<SessionCredentials> shared, CancellationToken cancellationToken)
-    {
-        await run.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Whether a waiting caller may run the refresh on its own thread: not under a custom <see cref="TaskScheduler"/>, where
-    /// user code awaited inside the refresh (an MFA or web identity token callback) without <c>ConfigureAwait(false)</c>
-    /// would be queued to that scheduler, and so could deadlock a caller that blocks on it; the thread pool runs it then.
-    /// </summary>
-    private static bool CanRunInline() => TaskScheduler.Current == TaskScheduler.Default;
-
-    /// <summary>
-    /// Runs the synchronous start of the refresh on the caller's thread, outside its <see cref="SynchronizationContext"/>
-    /// (for the same reason as <see cref="CanRunInline"/>: a UI or legacy ASP.NET context would capture the refresh's
-    /// continuations). What the refresh changes in the execution context (its span, its clock observation) stays in the
-    /// refresh's own async flow and is restored for the caller when this returns.
-    /// </summary>
-    private Task RunInline(TaskCompletionSource<SessionCredentials> refresh, RefreshTrigger trigger)
-    {
-        var context = SynchronizationContext.Current;
-        if (context is null)
-        {
-            return RefreshAsync(refresh, trigger, inline: true);
-        }
-
-        SynchronizationContext.SetSynchronizationContext(null);
-        try
-        {
-            return RefreshAsync(refresh, trigger, inline: true);
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(context);
-        }
+        return RefreshExecution.AwaitInlineAsync(run, shared, cancellationToken);
     }
 
     /// <summary>
@@ -494,10 +377,10 @@ internal sealed class RefreshingSession : IDisposable
                 return Task.FromResult(current.Credentials);
             }
 
-            if ((current is null || current.UsableUntil.IsReachedAt(now)) && _failure is { } failure && !failure.Until.IsReachedAt(now))
+            if ((current is null || current.UsableUntil.IsReachedAt(now)) && _failures.CachedErrorAt(now) is { } cached)
             {
                 // Nothing usable and the shared backoff still runs: the last error, at once, and no STS call.
-                return Task.FromException<SessionCredentials>(failure.Rethrow());
+                return Task.FromException<SessionCredentials>(cached);
             }
 
             begun = BeginRefresh();
@@ -509,25 +392,18 @@ internal sealed class RefreshingSession : IDisposable
     private TaskCompletionSource<SessionCredentials> BeginRefresh()
     {
         // Asynchronous continuations for the waiters that joined: a storm of them must not run one after another on the
-        // thread that completes the refresh. The inline runner does not wait on this task's continuation (see
-        // AwaitInlineRefreshAsync).
+        // thread that completes the refresh. The inline runner does not wait on this task's continuation.
         var refresh = new TaskCompletionSource<SessionCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
         _inflight = refresh;
         _refreshCancellation = new CancellationTokenSource();
+        _telemetry.RefreshBegun();
         return refresh;
     }
 
-    private void Launch(TaskCompletionSource<SessionCredentials> refresh, RefreshTrigger trigger)
-    {
-        // Run the refresh off the caller's thread (a refresh-ahead caller returns at once; the timer callback stays
-        // short) and without its execution context: "unsafe" queuing flows none, so the refresh span does not become a
-        // child of whichever request happened to trigger it, and the refresh observes only its own STS responses
-        // (StsClockObservation).
-        ThreadPool.UnsafeQueueUserWorkItem(
+    private void Launch(TaskCompletionSource<SessionCredentials> refresh, RefreshTrigger trigger) =>
+        RefreshExecution.Queue(
             static state => _ = state.Session.RefreshAsync(state.Refresh, state.Trigger, inline: false),
-            (Session: this, Refresh: refresh, Trigger: trigger),
-            preferLocal: false);
-    }
+            (Session: this, Refresh: refresh, Trigger: trigger));
 
     private async Task RefreshAsync(TaskCompletionSource<SessionCredentials> refresh, RefreshTrigger trigger, bool inline)
     {
@@ -546,15 +422,7 @@ internal sealed class RefreshingSession : IDisposable
         Activity? activity = null;
         try
         {
-            activity = CredentialKitTelemetry.ActivitySource.StartActivity("CredentialKit.Refresh");
-            if (activity is not null)
-            {
-                activity.SetTag("credentialkit.role_arn", RoleArn);
-                activity.SetTag("credentialkit.profile", ProfileName);
-                activity.SetTag("credentialkit.trigger", trigger.ToString());
-            }
-
-            Log.RefreshStarted(Logger, RoleArn, ProfileName, trigger);
+            activity = _telemetry.RefreshStarted(trigger);
 
             // The STS rate limiter puts refreshes of held sessions about to become unusable ahead of first fetches.
             // Set (or cleared) for this flow only: an inline parent hop's refresh must not inherit its child's deadline.
@@ -578,10 +446,7 @@ internal sealed class RefreshingSession : IDisposable
         }
         catch (Exception) when (_disposed)
         {
-            if (refresh.TrySetException(new ObjectDisposedException(nameof(ICredentialProvider))))
-            {
-                _ = refresh.Task.Exception;
-            }
+            Fail(refresh, new ObjectDisposedException(nameof(ICredentialProvider)));
         }
         catch (Exception exception)
         {
@@ -595,6 +460,8 @@ internal sealed class RefreshingSession : IDisposable
                 // Only when the end of the refresh itself threw (a logging provider, say): no waiter may hang on it.
                 Abandon(refresh);
             }
+
+            _telemetry.RefreshEnded();
         }
     }
 
@@ -609,23 +476,22 @@ internal sealed class RefreshingSession : IDisposable
             }
         }
 
-        var error = new CredentialRefreshException(
+        Fail(refresh, new CredentialRefreshException(
             $"The refresh of {RoleArn}{ProfileSuffix(ProfileName)} ended without an outcome.",
-            ProfileName, RoleArn, "RefreshAborted", attempts: 0, isTransient: true, innerException: null);
+            ProfileName, RoleArn, "RefreshAborted", attempts: 0, isTransient: true, innerException: null));
+    }
+
+    private static void Fail(TaskCompletionSource<SessionCredentials> refresh, Exception error)
+    {
         if (refresh.TrySetException(error))
         {
-            _ = refresh.Task.Exception;
+            _ = refresh.Task.Exception; // observed: a background refresh may have no waiter
         }
     }
 
     private void OnSucceeded(
-        TaskCompletionSource<SessionCredentials> refresh,
-        SessionCredentials credentials,
-        SessionTiming timing,
-        ClockReading now,
-        RefreshTrigger trigger,
-        long started,
-        Activity? activity)
+        TaskCompletionSource<SessionCredentials> refresh, SessionCredentials credentials, SessionTiming timing, ClockReading now,
+        RefreshTrigger trigger, long started, Activity? activity)
     {
         var snapshot = _schedule.Plan(credentials, timing, now);
         lock (_gate)
@@ -636,60 +502,25 @@ internal sealed class RefreshingSession : IDisposable
             }
 
             _snapshot = snapshot;
-            Telemetry.Update(_gaugeSlot, snapshot);
-            _failure = null;
-            _consecutiveFailures = 0;
-            _retryAt = null;
+            _telemetry.SnapshotChanged(snapshot);
+            _failures.OnSucceeded();
             _lastErrorCode = null;
             _refreshCount++;
-            _issuedTimestamp = TimeProvider.GetTimestamp();
             _inflight = null;
             _refreshCancellation = null;
-            Interlocked.Increment(ref _settlingRefreshes);
             ArmTimer(now);
         }
 
-        try
-        {
-            CompleteSucceeded(refresh, credentials, timing, trigger, started, activity, snapshot);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _settlingRefreshes);
-        }
-    }
-
-    private void CompleteSucceeded(
-        TaskCompletionSource<SessionCredentials> refresh,
-        SessionCredentials credentials,
-        SessionTiming timing,
-        RefreshTrigger trigger,
-        long started,
-        Activity? activity,
-        SessionSnapshot snapshot)
-    {
-
-        if (timing.Skew is { } skew && skew.Duration() > RefreshDefaults.ClockSkewWarningThreshold)
-        {
-            Log.ClockSkewDetected(Logger, RoleArn, ProfileName, skew, RefreshDefaults.ClockSkewWarningThreshold);
-        }
-
-        activity?.SetTag("credentialkit.outcome", "success");
-        Record("success", trigger, started);
-        Log.RefreshSucceeded(Logger, RoleArn, ProfileName, credentials.AccessKeyId, credentials.Expiration, snapshot.RefreshAt.Wall);
+        _telemetry.RefreshSucceeded(activity, trigger, started, credentials, timing, snapshot);
         refresh.TrySetResult(credentials);
     }
 
     private void OnFailed(
-        TaskCompletionSource<SessionCredentials> refresh,
-        CredentialRefreshException error,
-        RefreshTrigger trigger,
-        long started,
-        Activity? activity)
+        TaskCompletionSource<SessionCredentials> refresh, CredentialRefreshException error, RefreshTrigger trigger, long started, Activity? activity)
     {
         var now = ClockReading.Now(TimeProvider);
-        SessionSnapshot? stillUsable = null;
-        Deadline retryAt = default;
+        SessionSnapshot? stillUsable;
+        Deadline retryAt;
         lock (_gate)
         {
             if (_disposed)
@@ -699,82 +530,26 @@ internal sealed class RefreshingSession : IDisposable
 
             _inflight = null;
             _refreshCancellation = null;
-            Interlocked.Increment(ref _settlingRefreshes);
-            _consecutiveFailures++;
             _lastErrorCode = error.ErrorCode;
-            var snapshot = _snapshot;
-            if (snapshot is not null && !snapshot.UsableUntil.IsReachedAt(now))
+            stillUsable = _failures.OnFailed(error, _snapshot, now, out retryAt);
+            if (stillUsable is not null)
             {
-                // Keep serving the cached session; move its refresh moment so callers do not each start a new attempt.
-                retryAt = _schedule.RetryAfterFailure(snapshot, _consecutiveFailures, now);
-                stillUsable = snapshot with { RefreshAt = retryAt };
                 _snapshot = stillUsable;
-                Telemetry.Update(_gaugeSlot, stillUsable);
-            }
-            else
-            {
-                // Nothing usable remains: one jittered, doubling backoff shared by every caller (and the timer), so
-                // an outage costs a retry series per backoff period, not one per caller.
-                var backoffUntil = _schedule.OutageBackoffUntil(_consecutiveFailures, now);
-                var tooShort = error.ErrorCode == RefreshDefaults.SessionTooShortErrorCode;
-                if (tooShort && backoffUntil.RemainingAt(now) < _settings.ErrorCacheDuration)
-                {
-                    backoffUntil = Deadline.After(now, _settings.ErrorCacheDuration);
-                }
-
-                _retryAt = backoffUntil;
-                if (error.IsTransient || tooShort)
-                {
-                    // A session too short to use is a configuration to fix, not a blip, but it repeats until someone
-                    // does: callers and the timer share the doubling backoff (never shorter than the error cache).
-                    _failure = new FailureRecord(error, backoffUntil);
-                }
-                else if (_settings.ErrorCacheDuration > TimeSpan.Zero)
-                {
-                    _failure = new FailureRecord(error, Deadline.After(now, _settings.ErrorCacheDuration));
-                }
+                _telemetry.SnapshotChanged(stillUsable);
             }
 
             ArmTimer(now);
         }
 
-        try
-        {
-            CompleteFailed(refresh, error, trigger, started, activity, stillUsable, retryAt);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _settlingRefreshes);
-        }
-    }
-
-    private void CompleteFailed(
-        TaskCompletionSource<SessionCredentials> refresh,
-        CredentialRefreshException error,
-        RefreshTrigger trigger,
-        long started,
-        Activity? activity,
-        SessionSnapshot? stillUsable,
-        Deadline retryAt)
-    {
-        activity?.SetTag("credentialkit.error_code", error.ErrorCode);
-        activity?.SetStatus(ActivityStatusCode.Error, error.ErrorCode);
         if (stillUsable is not null)
         {
-            activity?.SetTag("credentialkit.outcome", "served_cached");
-            Record("served_cached", trigger, started, error.ErrorCode);
-            Log.ServingCachedAfterFailure(Logger, RoleArn, ProfileName, error.ErrorCode, stillUsable.Credentials.Expiration, retryAt.Wall, error);
+            _telemetry.ServedCached(activity, trigger, started, error, stillUsable, retryAt);
             refresh.TrySetResult(stillUsable.Credentials);
             return;
         }
 
-        activity?.SetTag("credentialkit.outcome", "failure");
-        Record("failure", trigger, started, error.ErrorCode);
-        Log.RefreshFailed(Logger, RoleArn, ProfileName, error.ErrorCode, error.Attempts, error);
-        if (refresh.TrySetException(error))
-        {
-            _ = refresh.Task.Exception; // observed: a background refresh may have no waiter
-        }
+        _telemetry.RefreshFailed(activity, trigger, started, error);
+        Fail(refresh, error);
     }
 
     private CredentialRefreshException ToRefreshException(Exception exception) => exception as CredentialRefreshException
@@ -785,33 +560,16 @@ internal sealed class RefreshingSession : IDisposable
 
     internal static string ProfileSuffix(string? profileName) => profileName is null ? string.Empty : $" (profile '{profileName}')";
 
-    private void Record(string outcome, RefreshTrigger trigger, long started, string? errorCode = null)
-    {
-        var tags = new TagList
-        {
-            { "credentialkit.outcome", outcome },
-            { "credentialkit.trigger", trigger.ToString() },
-            { "credentialkit.profile", ProfileName },
-        };
-        if (errorCode is not null)
-        {
-            tags.Add("credentialkit.error_code", errorCode);
-        }
-
-        Telemetry.Refreshes.Add(1, tags);
-        Telemetry.RefreshDuration.Record(TimeProvider.GetElapsedTime(started).TotalSeconds, tags);
-    }
-
     /// <summary>
     /// Keeps the scheduling invariant. Called under <c>_gate</c> at the end of every transition (a refresh ended, the
-    /// first handle arrived, the timer fired): while the session is held and background refresh is on, either a refresh
+    /// session became held, the timer fired): while the session is held and background refresh is on, either a refresh
     /// is in flight (its end calls this again) or the timer is armed for the next background moment.
     /// </summary>
     private void ArmTimer(ClockReading now)
     {
         if (!_settings.BackgroundRefresh || _disposed || !_held)
         {
-            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer.Disarm();
             return;
         }
 
@@ -822,11 +580,11 @@ internal sealed class RefreshingSession : IDisposable
 
         if (NextBackgroundMoment(now) is { } moment)
         {
-            ScheduleTimer(moment, now);
+            _timer.ScheduleAt(moment, now);
         }
         else
         {
-            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer.Disarm();
         }
     }
 
@@ -844,109 +602,45 @@ internal sealed class RefreshingSession : IDisposable
             return snapshot.RefreshAt;
         }
 
-        return _retryAt ?? (snapshot is null ? null : Deadline.After(now, TimeSpan.Zero));
+        return _failures.RetryAt ?? (snapshot is null ? null : Deadline.After(now, TimeSpan.Zero));
     }
 
-    // Called under _gate.
-    private void ScheduleTimer(Deadline at, ClockReading now)
+    /// <summary>The timer fired (never under <c>_gate</c>; see <see cref="RefreshTimer"/>): refresh if the moment came.</summary>
+    internal void OnTimer()
     {
-        // Due when the first of the two clocks reaches the moment. Timers run on the timestamp's time: after a suspend
-        // one fires late, which the hot path covers (it reads the wall clock too).
-        var due = at.RemainingAt(now);
-        if (due < TimeSpan.Zero)
+        TaskCompletionSource<SessionCredentials>? refresh = null;
+        var jumped = false;
+        TimeSpan jump = default;
+        lock (_gate)
         {
-            due = TimeSpan.Zero;
-        }
-        else if (due > RefreshDefaults.MaximumTimerDue)
-        {
-            // Timers reject due times beyond ~49.7 days; a shorter one fires early, and OnTimer re-arms it.
-            due = RefreshDefaults.MaximumTimerDue;
-        }
-
-        if (_timer is null)
-        {
-            using (ExecutionContext.SuppressFlow())
+            if (_settings.BackgroundRefresh && !_disposed && _held && _inflight is null)
             {
-                _timer = TimeProvider.CreateTimer(static state => ((RefreshingSession)state!).OnTimer(), this, due, Timeout.InfiniteTimeSpan);
+                var now = ClockReading.Now(TimeProvider);
+                jumped = RebaseLocked(now, out jump);
+                if (NextBackgroundMoment(now) is { } moment)
+                {
+                    if (moment.IsReachedAt(now))
+                    {
+                        refresh = BeginRefresh();
+                    }
+                    else
+                    {
+                        // Timers fire early (TimeProvider.System by a few milliseconds; a clamped due time by days):
+                        // re-arm for the real moment instead of giving up on background refresh.
+                        _timer.ScheduleAt(moment, now);
+                    }
+                }
             }
         }
-        else
-        {
-            _timer.Change(due, Timeout.InfiniteTimeSpan);
-        }
-    }
 
-    private void OnTimer()
-    {
-        if (Monitor.IsEntered(_gate))
-        {
-            // Some clocks (FakeTimeProvider) fire a timer that is due at once inside Change, on this thread, while
-            // ArmTimer holds the lock: run it after the transition completes instead of in the middle of it.
-            Interlocked.Increment(ref _deferredTimerCallbacks);
-            ThreadPool.UnsafeQueueUserWorkItem(
-                static session =>
-                {
-                    try
-                    {
-                        session.OnTimer();
-                    }
-                    finally
-                    {
-                        Interlocked.Decrement(ref session._deferredTimerCallbacks);
-                    }
-                },
-                this,
-                preferLocal: false);
-            return;
-        }
-
-        var refresh = OnTimerLocked(out var jumped, out var jump);
         if (jumped)
         {
-            Log.ClockJumpDetected(Logger, RoleArn, ProfileName, jump);
+            _telemetry.ClockJumped(jump);
         }
 
         if (refresh is not null)
         {
             Launch(refresh, RefreshTrigger.Timer);
         }
-    }
-
-    /// <summary>The timer's decision, under the lock: the refresh to launch, if one is due.</summary>
-    private TaskCompletionSource<SessionCredentials>? OnTimerLocked(out bool jumped, out TimeSpan jump)
-    {
-        jumped = false;
-        jump = default;
-        lock (_gate)
-        {
-            if (!_settings.BackgroundRefresh || _disposed || !_held || _inflight is not null)
-            {
-                return null;
-            }
-
-            var now = ClockReading.Now(TimeProvider);
-            jumped = RebaseLocked(now, out jump);
-            if (NextBackgroundMoment(now) is not { } moment)
-            {
-                return null;
-            }
-
-            if (!moment.IsReachedAt(now))
-            {
-                // Timers fire early (TimeProvider.System by a few milliseconds; a clamped due time by days): re-arm
-                // for the real moment instead of giving up on background refresh.
-                ScheduleTimer(moment, now);
-                return null;
-            }
-
-            return BeginRefresh();
-        }
-    }
-
-    /// <summary>A non-retryable failure remembered briefly, so a broken role does not cost an STS call per request.</summary>
-    private sealed record FailureRecord(CredentialRefreshException Error, Deadline Until)
-    {
-        public CredentialRefreshException Rethrow() => new(
-            Error.Message, Error.ProfileName, Error.RoleArn, Error.ErrorCode, Error.Attempts, Error.IsTransient, Error.InnerException);
     }
 }
