@@ -79,19 +79,25 @@ internal sealed class RefreshFailurePolicy(RefreshSettings settings, RefreshSche
     }
 
     /// <summary>
-    /// Decides an invalidation of what the session holds: <see langword="null"/> to drop it (the policy then forgets the
+    /// Decides an invalidation of what the session holds (<paramref name="snapshot"/>, only if it is
+    /// <paramref name="rejected"/> when that is given): <see langword="null"/> to drop it (the policy then forgets the
     /// remembered error and opens a coalescing window), else why not. For
     /// <see cref="SessionCacheDefaults.InvalidateCoalescingWindow"/> after a drop (counted from the drop, or from the
     /// issue of the replacement when that came later) another drops nothing, so invalidation costs at most one STS call
     /// per window, whatever callers do.
     /// </summary>
-    public InvalidationIgnored? DecideDrop(bool holdsSession)
+    public InvalidationIgnored? DecideDrop(SessionSnapshot? snapshot, SessionCredentials? rejected)
     {
+        if (rejected is not null && (snapshot is null || !IsSameSession(snapshot.Credentials, rejected)))
+        {
+            return InvalidationIgnored.NotCurrent;
+        }
+
         // A session issued since by an ordinary refresh is not a replacement and opens no window.
         var coalescing = _lastDropTimestamp is { } dropped
             && timeProvider.GetElapsedTime(_issuedSinceDrop == 1 ? Math.Max(dropped, _issuedTimestamp) : dropped)
                 < SessionCacheDefaults.InvalidateCoalescingWindow;
-        if (!holdsSession && _failure is null)
+        if (snapshot is null && _failure is null)
         {
             // Nothing held: a refresh is in flight (callers join it) or the next call starts one.
             return InvalidationIgnored.NothingToDrop;
@@ -107,6 +113,24 @@ internal sealed class RefreshFailurePolicy(RefreshSettings settings, RefreshSche
         _issuedSinceDrop = 0;
         return null;
     }
+
+    /// <summary>The library's exception for what a refresh threw, naming the role and the STS error code.</summary>
+    public static CredentialRefreshException ToRefreshException(Exception exception, string roleArn, string? profileName) =>
+        exception as CredentialRefreshException
+        ?? new CredentialRefreshException(
+            $"Could not refresh credentials for {roleArn}{RefreshingSession.ProfileSuffix(profileName)}: {exception.GetType().Name}.",
+            profileName, roleArn, StsErrorClassifier.GetErrorCode(exception), attempts: 1,
+            StsErrorClassifier.IsTransient(exception), exception);
+
+    /// <summary>The error for a refresh that ended without an outcome (the end of the refresh itself threw).</summary>
+    public static CredentialRefreshException Aborted(string roleArn, string? profileName) => new(
+        $"The refresh of {roleArn}{RefreshingSession.ProfileSuffix(profileName)} ended without an outcome.",
+        profileName, roleArn, "RefreshAborted", attempts: 0, isTransient: true, innerException: null);
+
+    private static bool IsSameSession(SessionCredentials current, SessionCredentials rejected) =>
+        ReferenceEquals(current, rejected)
+        || (string.Equals(current.AccessKeyId, rejected.AccessKeyId, StringComparison.Ordinal)
+            && string.Equals(current.SessionToken, rejected.SessionToken, StringComparison.Ordinal));
 
     /// <summary>A non-retryable failure remembered briefly, so a broken role does not cost an STS call per request.</summary>
     private sealed record FailureRecord(CredentialRefreshException Error, Deadline Until)

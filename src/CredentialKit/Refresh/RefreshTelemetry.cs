@@ -74,25 +74,36 @@ internal sealed class RefreshTelemetry(CredentialKitContext context, string role
         Log.RefreshSucceeded(Logger, roleArn, profileName, credentials.AccessKeyId, credentials.Expiration, snapshot.RefreshAt.Wall);
     }
 
-    public void ServedCached(Activity? activity, RefreshTrigger trigger, long started, CredentialRefreshException error, SessionSnapshot stillUsable, Deadline retryAt)
+    /// <summary>A refresh failed; <paramref name="stillUsable"/> is what the session keeps serving until <paramref name="retryAt"/>, if anything.</summary>
+    public void RefreshFailed(Activity? activity, RefreshTrigger trigger, long started, CredentialRefreshException error, SessionSnapshot? stillUsable, Deadline retryAt)
     {
-        Errored(activity, error);
-        activity?.SetTag("credentialkit.outcome", "served_cached");
-        Record("served_cached", trigger, started, error.ErrorCode);
-        Log.ServingCachedAfterFailure(Logger, roleArn, profileName, error.ErrorCode, stillUsable.Credentials.Expiration, retryAt.Wall, error);
-    }
+        activity?.SetTag("credentialkit.error_code", error.ErrorCode);
+        activity?.SetStatus(ActivityStatusCode.Error, error.ErrorCode);
+        if (stillUsable is not null)
+        {
+            activity?.SetTag("credentialkit.outcome", "served_cached");
+            Record("served_cached", trigger, started, error.ErrorCode);
+            Log.ServingCachedAfterFailure(Logger, roleArn, profileName, error.ErrorCode, stillUsable.Credentials.Expiration, retryAt.Wall, error);
+            return;
+        }
 
-    public void RefreshFailed(Activity? activity, RefreshTrigger trigger, long started, CredentialRefreshException error)
-    {
-        Errored(activity, error);
         activity?.SetTag("credentialkit.outcome", "failure");
         Record("failure", trigger, started, error.ErrorCode);
         Log.RefreshFailed(Logger, roleArn, profileName, error.ErrorCode, error.Attempts, error);
     }
 
-    public void Invalidated() => Log.Invalidated(Logger, roleArn, profileName);
-
-    public void InvalidationIgnored(InvalidationIgnored reason) => Log.InvalidationIgnored(Logger, roleArn, profileName, reason);
+    /// <summary>An invalidation dropped the session (<paramref name="ignored"/> is <see langword="null"/>), or was ignored, and why.</summary>
+    public void InvalidationDecided(InvalidationIgnored? ignored)
+    {
+        if (ignored is { } reason)
+        {
+            Log.InvalidationIgnored(Logger, roleArn, profileName, reason);
+        }
+        else
+        {
+            Log.Invalidated(Logger, roleArn, profileName);
+        }
+    }
 
     public void ClockJumped(TimeSpan jump) => Log.ClockJumpDetected(Logger, roleArn, profileName, jump);
 
@@ -124,12 +135,6 @@ internal sealed class RefreshTelemetry(CredentialKitContext context, string role
         {
             Interlocked.Exchange(ref _idle, null)?.TrySetResult();
         }
-    }
-
-    private static void Errored(Activity? activity, CredentialRefreshException error)
-    {
-        activity?.SetTag("credentialkit.error_code", error.ErrorCode);
-        activity?.SetStatus(ActivityStatusCode.Error, error.ErrorCode);
     }
 
     private void Record(string outcome, RefreshTrigger trigger, long started, string? errorCode = null)

@@ -16,6 +16,62 @@ internal sealed class RefreshTimer(RefreshingSession owner, TimeProvider timePro
     /// <summary>Gets whether a timer object exists (armed or disarmed); for test failure messages.</summary>
     public bool Exists => _timer is not null;
 
+    /// <summary>
+    /// Keeps the scheduling invariant, at the end of every transition of the session (a refresh ended, the session became
+    /// held, the clocks jumped): while the session is held and background refresh is on, either a refresh is in flight
+    /// (its end calls this again) or the timer is armed for the next background moment.
+    /// </summary>
+    public void Keep(bool enabled, bool refreshing, SessionSnapshot? snapshot, Deadline? retryAt, ClockReading now)
+    {
+        if (!enabled)
+        {
+            Disarm();
+        }
+        else if (!refreshing)
+        {
+            if (NextMoment(snapshot, retryAt, now) is { } moment)
+            {
+                ScheduleAt(moment, now);
+            }
+            else
+            {
+                Disarm();
+            }
+        }
+    }
+
+    /// <summary>
+    /// When the timer should next refresh: the snapshot's refresh moment while it is usable; after a failure that left
+    /// nothing usable, the end of the shared backoff (<paramref name="retryAt"/>); for a held session that is no longer
+    /// usable (the machine slept through its refresh moment), now. <see langword="null"/> when nothing was ever issued
+    /// (or it was invalidated): the next caller fetches.
+    /// </summary>
+    public static Deadline? NextMoment(SessionSnapshot? snapshot, Deadline? retryAt, ClockReading now) =>
+        snapshot is not null && !snapshot.UsableUntil.IsReachedAt(now)
+            ? snapshot.RefreshAt
+            : retryAt ?? (snapshot is null ? null : Deadline.After(now, TimeSpan.Zero));
+
+    /// <summary>
+    /// Whether the timer that just fired is due for a refresh. Timers fire early (TimeProvider.System by a few
+    /// milliseconds; a clamped due time by days): then this re-arms for the real moment instead of giving up on
+    /// background refresh.
+    /// </summary>
+    public bool IsDue(SessionSnapshot? snapshot, Deadline? retryAt, ClockReading now)
+    {
+        if (NextMoment(snapshot, retryAt, now) is not { } moment)
+        {
+            return false;
+        }
+
+        if (moment.IsReachedAt(now))
+        {
+            return true;
+        }
+
+        ScheduleAt(moment, now);
+        return false;
+    }
+
     /// <summary>Arms the timer to fire when the first of the two clocks reaches <paramref name="at"/>.</summary>
     public void ScheduleAt(Deadline at, ClockReading now)
     {

@@ -3,15 +3,14 @@ using System.Diagnostics;
 namespace CredentialKit;
 
 /// <summary>
-/// One cached, self-refreshing STS session: the engine behind every provider and every hop of a chain. It keeps the
-/// snapshot, the single-flight refresh and its outcome; the timer (<see cref="RefreshTimer"/>), what follows a failure
-/// (<see cref="RefreshFailurePolicy"/>) and telemetry (<see cref="RefreshTelemetry"/>) are its collaborators.
+/// One cached, self-refreshing STS session, behind every provider and every hop of a chain: it keeps the snapshot, the
+/// single-flight refresh and its outcome, and hands the rest to the timer (<see cref="RefreshTimer"/>), the failure policy
+/// (<see cref="RefreshFailurePolicy"/>), the runner (<see cref="RefreshExecution"/>) and one <see cref="RefreshTelemetry"/>.
 /// </summary>
 /// <remarks>
 /// The hot path reads one immutable <see cref="SessionSnapshot"/> through a volatile field and compares two instants:
-/// no lock, no allocation. Only the refresh path synchronises, and it never holds the lock across the STS call: the
-/// first caller (or the timer) installs a <see cref="TaskCompletionSource{TResult}"/> that everyone else awaits, so
-/// one STS call serves every waiter (single-flight).
+/// no lock, no allocation. Only the refresh path synchronises, never across the STS call: the first caller (or the
+/// timer) installs an <see cref="InflightRefresh"/> that everyone else awaits (single-flight).
 /// </remarks>
 internal sealed class RefreshingSession : IDisposable
 {
@@ -23,15 +22,10 @@ internal sealed class RefreshingSession : IDisposable
     private readonly RefreshFailurePolicy _failures;
     private readonly RefreshTimer _timer;
     private readonly object _gate = new();
-
-    // The in-flight refresh's cancellation, which Dispose cancels; none while no refresh runs. Per refresh rather than one
-    // for the session's lifetime: a source that has had registrations (the SDK's HTTP call, Polly's timeout) keeps them,
-    // which a warm idle tenant would otherwise carry. Never disposed: it has no timer and no wait handle.
-    private CancellationTokenSource? _refreshCancellation;
     private volatile SessionSnapshot? _snapshot;
     private volatile bool _disposed;
     private bool _held;
-    private TaskCompletionSource<SessionCredentials>? _inflight;
+    private InflightRefresh? _inflight;
     private long _refreshCount;
     private string? _lastErrorCode;
 
@@ -48,39 +42,28 @@ internal sealed class RefreshingSession : IDisposable
     }
 
     public TimeProvider TimeProvider => _context.TimeProvider;
-
     public string? ProfileName { get; }
-
     public string RoleArn => _fetcher.RoleArn;
-
-    /// <summary>Gets the session's telemetry sink, through which tests observe its refreshes.</summary>
-    internal RefreshTelemetry TelemetrySink => _telemetry;
-
-    /// <summary>Describes the current plan (instants on the local clock), for test failure messages; no secret, no lock.</summary>
-    internal string DescribeSchedule()
-    {
-        var snapshot = _snapshot;
-        return $"now {ClockReading.Now(TimeProvider)}, refreshAt {snapshot?.RefreshAt}, usableUntil {snapshot?.UsableUntil}, " +
-            $"expiresAt {snapshot?.ExpiresAt}, skew {snapshot?.Skew}, inflight {IsRefreshing}, held {_held}, " +
-            $"retryAt {_failures.RetryAt:O}, failures {_failures.ConsecutiveFailures}, refreshes {Interlocked.Read(ref _refreshCount)}, timer {_timer.Exists}";
-    }
+    public bool IsDisposed => _disposed;
 
     /// <summary>Gets the credentials currently held (possibly no longer usable), for status and gauges.</summary>
     public SessionCredentials? CurrentCredentials => _snapshot?.Credentials;
 
-    /// <summary>Gets the current snapshot; for tests.</summary>
-    internal SessionSnapshot? Snapshot => _snapshot;
-
     /// <summary>Gets whether the gauges report this session on its own series (tagged with its role ARN).</summary>
     public bool PerRoleMetrics => _context.PerRoleMetrics;
 
-    public bool IsDisposed => _disposed;
-
-    /// <summary>Gets whether a refresh is in flight; for tests.</summary>
-    internal bool IsRefreshing => Volatile.Read(ref _inflight) is not null;
-
-    /// <summary>Gets whether the credentials held (if any) have expired, so that an unheld session may leave the cache.</summary>
+    /// <summary>Gets whether the credentials held (if any) expired, so that an unheld session may leave the cache.</summary>
     public bool HasExpired => _snapshot is { } snapshot && snapshot.ExpiresAt.IsReachedAt(ClockReading.Now(TimeProvider));
+
+    /// <summary>Gets the session's telemetry sink, through which tests observe its refreshes (<see cref="RefreshTelemetry.WhenIdleAsync"/>).</summary>
+    internal RefreshTelemetry TelemetrySink => _telemetry;
+
+    /// <summary>Gets the current snapshot; for tests.</summary>
+    internal SessionSnapshot? Snapshot => _snapshot;
+
+    /// <summary>Describes the current plan (instants on the local clock), for test failure messages; no secret, no lock.</summary>
+    internal string DescribeSchedule() => SessionStatuses.DescribeSchedule(
+        _snapshot, ClockReading.Now(TimeProvider), Volatile.Read(ref _inflight) is not null, _held, _failures, Interlocked.Read(ref _refreshCount), _timer.Exists);
 
     public ValueTask<SessionCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
     {
@@ -95,32 +78,21 @@ internal sealed class RefreshingSession : IDisposable
             return ValueTask.FromCanceled<SessionCredentials>(cancellationToken);
         }
 
-        var snapshot = _snapshot;
-        if (snapshot is not null)
+        var snapshot = Current(out var now);
+        if (snapshot is not null && !snapshot.RefreshAt.IsReachedAt(now))
         {
-            // Both clocks, so neither a wall clock stepped back nor a suspend stretches the session (see Deadline);
-            // after a jump, the plan is made again on the more pessimistic of them (the only step that locks).
-            var now = ClockReading.Now(TimeProvider);
-            if (snapshot.ClocksJumpedAt(now, out _))
-            {
-                snapshot = Rebase(now);
-            }
+            return new ValueTask<SessionCredentials>(snapshot.Credentials);
+        }
 
-            if (snapshot is not null && !snapshot.RefreshAt.IsReachedAt(now))
+        if (snapshot is not null && !snapshot.UsableUntil.IsReachedAt(now))
+        {
+            // Inside the refresh-ahead window: hand out the current session and let one refresh run behind it.
+            // The unlocked read only skips the lock while a refresh is already running; StartRefresh re-checks.
+            if (Volatile.Read(ref _inflight) is null)
             {
-                return new ValueTask<SessionCredentials>(snapshot.Credentials);
+                _ = StartRefresh(RefreshTrigger.RefreshAhead);
             }
-
-            if (snapshot is not null && !snapshot.UsableUntil.IsReachedAt(now))
-            {
-                // Inside the refresh-ahead window: hand out the current session and let one refresh run behind it.
-                // The unlocked read only skips the lock while a refresh is already running; StartRefresh re-checks.
-                if (Volatile.Read(ref _inflight) is null)
-                {
-                    _ = StartRefresh(RefreshTrigger.RefreshAhead);
-                }
-                return new ValueTask<SessionCredentials>(snapshot.Credentials);
-            }
+            return new ValueTask<SessionCredentials>(snapshot.Credentials);
         }
 
         return WaitForRefreshAsync(snapshot is null ? RefreshTrigger.Initial : RefreshTrigger.Expiring, cancellationToken);
@@ -129,19 +101,13 @@ internal sealed class RefreshingSession : IDisposable
     /// <summary>Drops the current session so the next call fetches a new one; coalesced (see <see cref="RefreshFailurePolicy.DecideDrop"/>).</summary>
     public void Invalidate() => Invalidate(rejected: null);
 
-    /// <summary>
-    /// Drops the current session, only if it is <paramref name="rejected"/> when that is given. Callers that saw the same
-    /// rejection together share one new session (see <see cref="RefreshFailurePolicy.DecideDrop"/>).
-    /// </summary>
+    /// <summary>Drops the current session, only if it is <paramref name="rejected"/> when that is given; coalesced likewise.</summary>
     public void Invalidate(SessionCredentials? rejected)
     {
         InvalidationIgnored? ignored;
         lock (_gate)
         {
-            var snapshot = _snapshot;
-            ignored = rejected is not null && (snapshot is null || !IsSameSession(snapshot.Credentials, rejected))
-                ? InvalidationIgnored.NotCurrent
-                : _failures.DecideDrop(holdsSession: snapshot is not null);
+            ignored = _failures.DecideDrop(_snapshot, rejected);
             if (ignored is null)
             {
                 _snapshot = null;
@@ -149,28 +115,31 @@ internal sealed class RefreshingSession : IDisposable
             }
         }
 
-        if (ignored is { } reason)
-        {
-            _telemetry.InvalidationIgnored(reason);
-            return;
-        }
-
-        _telemetry.Invalidated();
+        _telemetry.InvalidationDecided(ignored);
     }
 
-    private static bool IsSameSession(SessionCredentials current, SessionCredentials rejected) =>
-        ReferenceEquals(current, rejected)
-        || (string.Equals(current.AccessKeyId, rejected.AccessKeyId, StringComparison.Ordinal)
-            && string.Equals(current.SessionToken, rejected.SessionToken, StringComparison.Ordinal));
+    public CredentialProviderStatus GetStatus()
+    {
+        var snapshot = Current(out var now);
+        lock (_gate)
+        {
+            return SessionStatuses.Describe(RoleArn, snapshot, now, _disposed, _refreshCount, _lastErrorCode);
+        }
+    }
 
     /// <summary>
-    /// Re-plans the held session after the clocks jumped (see <see cref="SessionSnapshot.ClocksJumpedAt"/>), so that both
-    /// clocks agree again: a step back followed by a suspend (or the reverse) then counts both. Returns the snapshot
-    /// to use, which is <see langword="null"/> when the session was dropped meanwhile.
+    /// The snapshot to use <paramref name="now"/>. Both clocks count (see <see cref="Deadline"/>); after a jump the plan is
+    /// made again on the more pessimistic of them: the only step of the hot path that locks.
     /// </summary>
-    private SessionSnapshot? Rebase(ClockReading now)
+    private SessionSnapshot? Current(out ClockReading now)
     {
-        SessionSnapshot? current;
+        var snapshot = _snapshot;
+        now = ClockReading.Now(TimeProvider);
+        if (snapshot is null || !snapshot.ClocksJumpedAt(now, out _))
+        {
+            return snapshot;
+        }
+
         TimeSpan jump;
         lock (_gate)
         {
@@ -179,12 +148,12 @@ internal sealed class RefreshingSession : IDisposable
                 return _snapshot;
             }
 
-            current = _snapshot;
+            snapshot = _snapshot;
             ArmTimer(now);
         }
 
         _telemetry.ClockJumped(jump);
-        return current;
+        return snapshot;
     }
 
     // Called under _gate.
@@ -196,85 +165,45 @@ internal sealed class RefreshingSession : IDisposable
             return false;
         }
 
-        var rebased = snapshot.RebasedAt(now);
-        _snapshot = rebased;
-        _telemetry.SnapshotChanged(rebased);
+        _snapshot = snapshot.RebasedAt(now);
+        _telemetry.SnapshotChanged(_snapshot);
         return true;
     }
 
-    public CredentialProviderStatus GetStatus()
-    {
-        var snapshot = _snapshot;
-        var now = ClockReading.Now(TimeProvider);
-        if (snapshot is not null && snapshot.ClocksJumpedAt(now, out _))
-        {
-            snapshot = Rebase(now);
-        }
-
-        string? lastError;
-        long refreshCount;
-        lock (_gate)
-        {
-            lastError = _lastErrorCode;
-            refreshCount = _refreshCount;
-        }
-
-        var state = _disposed ? CredentialProviderState.Disposed
-            : snapshot is null || snapshot.ExpiresAt.IsReachedAt(now) ? CredentialProviderState.NoCredentials
-            : snapshot.UsableUntil.IsReachedAt(now) ? CredentialProviderState.BelowMinimumLifetime
-            : lastError is not null ? CredentialProviderState.ServingCachedAfterFailure
-            : CredentialProviderState.Fresh;
-        return new CredentialProviderStatus(
-            state,
-            RoleArn,
-            snapshot?.Credentials.Expiration,
-            snapshot?.ExpiresAt.RemainingAt(now),
-            refreshCount,
-            lastError,
-            snapshot is null ? null : SecretRedaction.MaskAccessKeyId(snapshot.Credentials.AccessKeyId))
-        {
-            ClockSkew = snapshot?.Skew,
-        };
-    }
-
-    /// <summary>
-    /// The cache holds the session now (its first lease): the background timer runs and the gauges report the session in
-    /// <paramref name="gaugeSlot"/> until <see cref="OnReleased"/>, so a session nobody holds (a replaced profile, a finished
-    /// tenant) stops calling STS and costs no timer and no gauge series. Called under the cache's lock.
-    /// </summary>
+    /// <summary>The cache holds the session (its first lease): timer and gauge (in <paramref name="gaugeSlot"/>) run until <see cref="OnReleased"/>.</summary>
     public void OnHeld(int gaugeSlot)
     {
         lock (_gate)
         {
-            if (_disposed)
+            if (!_disposed)
             {
-                return;
+                _held = true;
+                _telemetry.Held(gaugeSlot, _snapshot);
+                ArmTimer(ClockReading.Now(TimeProvider));
             }
-
-            _held = true;
-            _telemetry.Held(gaugeSlot, _snapshot);
-            ArmTimer(ClockReading.Now(TimeProvider));
         }
     }
 
-    /// <summary>The cache released its last lease: the timer goes and the gauge slot is no longer written. Called under the cache's lock.</summary>
+    /// <summary>The cache released its last lease: a session nobody holds stops calling STS and costs no timer and no gauge series.</summary>
     public void OnReleased()
     {
         lock (_gate)
         {
-            _held = false;
-            _telemetry.Released();
-            _timer.Dispose();
+            StopLocked();
         }
     }
 
-    /// <summary>Completes when no refresh is in flight or about to start (whatever its outcome); see <see cref="RefreshTelemetry.WhenIdleAsync"/>.</summary>
-    internal Task WhenIdleAsync() => _telemetry.WhenIdleAsync();
+    // Called under _gate: no timer object stays alive, and no snapshot update lands in the slot once the cache returns it.
+    private void StopLocked()
+    {
+        _held = false;
+        _telemetry.Released();
+        _timer.Dispose();
+    }
 
     public void Dispose()
     {
-        TaskCompletionSource<SessionCredentials>? abandoned;
-        CancellationTokenSource? cancellation;
+        InflightRefresh? abandoned;
         lock (_gate)
         {
             if (_disposed)
@@ -283,21 +212,11 @@ internal sealed class RefreshingSession : IDisposable
             }
 
             _disposed = true;
-            _held = false;
-            _timer.Dispose();
-            abandoned = _inflight;
-            _inflight = null;
-            cancellation = _refreshCancellation;
-            _refreshCancellation = null;
-            _telemetry.Released(); // under the lock, so no snapshot update lands in the slot once the cache returns it
+            StopLocked();
+            abandoned = Interlocked.Exchange(ref _inflight, null);
         }
 
-        cancellation?.Cancel();
-        if (abandoned is not null && abandoned.TrySetException(new ObjectDisposedException(nameof(ICredentialProvider))))
-        {
-            _ = abandoned.Task.Exception; // observed: nobody may be waiting
-        }
-
+        abandoned?.Abandon();
         _fetcher.Dispose();
     }
 
@@ -308,7 +227,7 @@ internal sealed class RefreshingSession : IDisposable
             return ValueTask.FromException<SessionCredentials>(cached);
         }
 
-        var shared = JoinOrBeginRefresh(trigger, out var begun);
+        var shared = JoinOrBeginRefresh(out var begun);
         if (begun is null)
         {
             // Someone else's refresh (or an answer that needs none). The caller's token cancels only this caller's wait;
@@ -316,44 +235,24 @@ internal sealed class RefreshingSession : IDisposable
             return new ValueTask<SessionCredentials>(shared.IsCompleted ? shared : shared.WaitAsync(cancellationToken));
         }
 
-        // This caller waits anyway: it runs the refresh itself (see RefreshExecution), unless it must not.
-        if (!RefreshExecution.CanRunInline())
-        {
-            Launch(begun, trigger);
-            return new ValueTask<SessionCredentials>(shared.WaitAsync(cancellationToken));
-        }
-
-        var run = RefreshExecution.RunInline(static s => s.Session.RefreshAsync(s.Refresh, s.Trigger, inline: true), (Session: this, Refresh: begun, Trigger: trigger));
-        if (run.IsCompleted)
-        {
-            // An STS (or a fake) that answered synchronously: the shared task is complete too, unless Dispose is
-            // completing it right now.
-            return new ValueTask<SessionCredentials>(shared.IsCompleted ? shared : shared.WaitAsync(cancellationToken));
-        }
-
-        return RefreshExecution.AwaitInlineAsync(run, shared, cancellationToken);
+        // This caller waits anyway, so it runs the refresh itself where it may.
+        return RefreshExecution.RunForWaiter(this, begun, trigger, cancellationToken);
     }
 
-    /// <summary>
-    /// Returns the in-flight refresh, starting one in the background if none runs and the session needs one
-    /// (single-flight). The caller does not wait for its start: this is the refresh-ahead path.
-    /// </summary>
+    /// <summary>Returns the in-flight refresh, starting one in the background if the session needs one (the refresh-ahead path).</summary>
     internal Task<SessionCredentials> StartRefresh(RefreshTrigger trigger)
     {
-        var shared = JoinOrBeginRefresh(trigger, out var begun);
+        var shared = JoinOrBeginRefresh(out var begun);
         if (begun is not null)
         {
-            Launch(begun, trigger);
+            RefreshExecution.Launch(this, begun, trigger);
         }
 
         return shared;
     }
 
-    /// <summary>
-    /// The single-flight decision, under the lock: the in-flight refresh to join, an answer that needs no refresh, or a
-    /// new refresh (<paramref name="begun"/>) that the caller must run, inline or through <see cref="Launch"/>.
-    /// </summary>
-    private Task<SessionCredentials> JoinOrBeginRefresh(RefreshTrigger trigger, out TaskCompletionSource<SessionCredentials>? begun)
+    /// <summary>The single-flight decision: the refresh to join, an answer that needs none, or a new one (<paramref name="begun"/>) to run.</summary>
+    private Task<SessionCredentials> JoinOrBeginRefresh(out InflightRefresh? begun)
     {
         begun = null;
         lock (_gate)
@@ -383,115 +282,23 @@ internal sealed class RefreshingSession : IDisposable
                 return Task.FromException<SessionCredentials>(cached);
             }
 
-            begun = BeginRefresh();
-            return begun.Task;
+            return (begun = BeginRefresh()).Task;
         }
     }
 
-    // Called under _gate.
-    private TaskCompletionSource<SessionCredentials> BeginRefresh()
+    private InflightRefresh BeginRefresh() // under _gate
     {
-        // Asynchronous continuations for the waiters that joined: a storm of them must not run one after another on the
-        // thread that completes the refresh. The inline runner does not wait on this task's continuation.
-        var refresh = new TaskCompletionSource<SessionCredentials>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _inflight = refresh;
-        _refreshCancellation = new CancellationTokenSource();
+        _inflight = new InflightRefresh();
         _telemetry.RefreshBegun();
-        return refresh;
+        return _inflight;
     }
 
-    private void Launch(TaskCompletionSource<SessionCredentials> refresh, RefreshTrigger trigger) =>
-        RefreshExecution.Queue(
-            static state => _ = state.Session.RefreshAsync(state.Refresh, state.Trigger, inline: false),
-            (Session: this, Refresh: refresh, Trigger: trigger));
+    /// <summary>Fetches a new session for the refresh under way (see <see cref="SessionFetch"/>).</summary>
+    internal Task<(SessionCredentials Credentials, SessionTiming Timing, ClockReading Now)> FetchAsync(CancellationToken cancellationToken) =>
+        SessionFetch.FetchAsync(_fetcher, _settings, TimeProvider, _snapshot?.UsableUntil.Wall, ProfileName, cancellationToken);
 
-    private async Task RefreshAsync(TaskCompletionSource<SessionCredentials> refresh, RefreshTrigger trigger, bool inline)
-    {
-        if (inline && Activity.Current is not null)
-        {
-            // Run inline, the refresh inherits the caller's execution context. Its span must not become a child of the
-            // request that happened to trigger it; Activity.Current is async-local, so the caller's is restored when
-            // this method returns to it.
-            Activity.Current = null;
-        }
-
-        // Read before the first await: no other refresh can begin until this one clears _inflight. Already cancelled
-        // when Dispose ran between the start and now.
-        var cancellation = _refreshCancellation?.Token ?? new CancellationToken(canceled: true);
-        var started = TimeProvider.GetTimestamp();
-        Activity? activity = null;
-        try
-        {
-            activity = _telemetry.RefreshStarted(trigger);
-
-            // The STS rate limiter puts refreshes of held sessions about to become unusable ahead of first fetches.
-            // Set (or cleared) for this flow only: an inline parent hop's refresh must not inherit its child's deadline.
-            StsCallDeadline.Set(_snapshot?.UsableUntil.Wall);
-
-            // A fresh observation for this flow, also when run inline inside a child hop's refresh: the child's own
-            // observation is restored for it when this method returns to it.
-            var clock = StsClockObservation.Begin(TimeProvider);
-            var credentials = await _fetcher.FetchAsync(cancellation).ConfigureAwait(false);
-            var now = ClockReading.Now(TimeProvider);
-            var timing = SessionTiming.Measure(credentials, clock.Last, now);
-            if (timing.ExpiresAt.RemainingAt(now) <= _settings.MinimumLifetime)
-            {
-                throw new CredentialRefreshException(
-                    $"STS issued a session for {RoleArn} that expires at {credentials.Expiration:O}, with no more than " +
-                    $"the minimum lifetime ({_settings.MinimumLifetime}) left. Lower Refresh.MinimumLifetime or raise the session Duration.",
-                    ProfileName, RoleArn, RefreshDefaults.SessionTooShortErrorCode, attempts: 1, isTransient: false, innerException: null);
-            }
-
-            OnSucceeded(refresh, credentials, timing, now, trigger, started, activity);
-        }
-        catch (Exception) when (_disposed)
-        {
-            Fail(refresh, new ObjectDisposedException(nameof(ICredentialProvider)));
-        }
-        catch (Exception exception)
-        {
-            OnFailed(refresh, ToRefreshException(exception), trigger, started, activity);
-        }
-        finally
-        {
-            activity?.Dispose();
-            if (!refresh.Task.IsCompleted && !_disposed)
-            {
-                // Only when the end of the refresh itself threw (a logging provider, say): no waiter may hang on it.
-                Abandon(refresh);
-            }
-
-            _telemetry.RefreshEnded();
-        }
-    }
-
-    private void Abandon(TaskCompletionSource<SessionCredentials> refresh)
-    {
-        lock (_gate)
-        {
-            if (ReferenceEquals(_inflight, refresh))
-            {
-                _inflight = null;
-                _refreshCancellation = null;
-            }
-        }
-
-        Fail(refresh, new CredentialRefreshException(
-            $"The refresh of {RoleArn}{ProfileSuffix(ProfileName)} ended without an outcome.",
-            ProfileName, RoleArn, "RefreshAborted", attempts: 0, isTransient: true, innerException: null));
-    }
-
-    private static void Fail(TaskCompletionSource<SessionCredentials> refresh, Exception error)
-    {
-        if (refresh.TrySetException(error))
-        {
-            _ = refresh.Task.Exception; // observed: a background refresh may have no waiter
-        }
-    }
-
-    private void OnSucceeded(
-        TaskCompletionSource<SessionCredentials> refresh, SessionCredentials credentials, SessionTiming timing, ClockReading now,
-        RefreshTrigger trigger, long started, Activity? activity)
+    /// <summary>The refresh issued a session: plan it, serve it, arm the timer for its refresh moment.</summary>
+    internal void OnSucceeded(InflightRefresh refresh, SessionCredentials credentials, SessionTiming timing, ClockReading now, RefreshTrigger trigger, long started, Activity? activity)
     {
         var snapshot = _schedule.Plan(credentials, timing, now);
         lock (_gate)
@@ -507,7 +314,6 @@ internal sealed class RefreshingSession : IDisposable
             _lastErrorCode = null;
             _refreshCount++;
             _inflight = null;
-            _refreshCancellation = null;
             ArmTimer(now);
         }
 
@@ -515,8 +321,8 @@ internal sealed class RefreshingSession : IDisposable
         refresh.TrySetResult(credentials);
     }
 
-    private void OnFailed(
-        TaskCompletionSource<SessionCredentials> refresh, CredentialRefreshException error, RefreshTrigger trigger, long started, Activity? activity)
+    /// <summary>The refresh failed: keep serving what is still usable, or fail the waiters; the policy says when to retry.</summary>
+    internal void OnFailed(InflightRefresh refresh, CredentialRefreshException error, RefreshTrigger trigger, long started, Activity? activity)
     {
         var now = ClockReading.Now(TimeProvider);
         SessionSnapshot? stillUsable;
@@ -528,8 +334,6 @@ internal sealed class RefreshingSession : IDisposable
                 return;
             }
 
-            _inflight = null;
-            _refreshCancellation = null;
             _lastErrorCode = error.ErrorCode;
             stillUsable = _failures.OnFailed(error, _snapshot, now, out retryAt);
             if (stillUsable is not null)
@@ -538,77 +342,38 @@ internal sealed class RefreshingSession : IDisposable
                 _telemetry.SnapshotChanged(stillUsable);
             }
 
+            _inflight = null;
             ArmTimer(now);
         }
 
-        if (stillUsable is not null)
-        {
-            _telemetry.ServedCached(activity, trigger, started, error, stillUsable, retryAt);
-            refresh.TrySetResult(stillUsable.Credentials);
-            return;
-        }
-
-        _telemetry.RefreshFailed(activity, trigger, started, error);
-        Fail(refresh, error);
+        _telemetry.RefreshFailed(activity, trigger, started, error, stillUsable, retryAt);
+        refresh.Complete(stillUsable?.Credentials, error);
     }
 
-    private CredentialRefreshException ToRefreshException(Exception exception) => exception as CredentialRefreshException
-        ?? new CredentialRefreshException(
-            $"Could not refresh credentials for {RoleArn}{ProfileSuffix(ProfileName)}: {exception.GetType().Name}.",
-            ProfileName, RoleArn, StsErrorClassifier.GetErrorCode(exception), attempts: 1,
-            StsErrorClassifier.IsTransient(exception), exception);
+    /// <summary>Ends a refresh that finished without an outcome (the end of the refresh itself threw): no waiter may hang on it.</summary>
+    internal void Abandon(InflightRefresh refresh)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_inflight, refresh))
+            {
+                _inflight = null;
+            }
+        }
+
+        refresh.Fail(RefreshFailurePolicy.Aborted(RoleArn, ProfileName));
+    }
 
     internal static string ProfileSuffix(string? profileName) => profileName is null ? string.Empty : $" (profile '{profileName}')";
 
-    /// <summary>
-    /// Keeps the scheduling invariant. Called under <c>_gate</c> at the end of every transition (a refresh ended, the
-    /// session became held, the timer fired): while the session is held and background refresh is on, either a refresh
-    /// is in flight (its end calls this again) or the timer is armed for the next background moment.
-    /// </summary>
-    private void ArmTimer(ClockReading now)
-    {
-        if (!_settings.BackgroundRefresh || _disposed || !_held)
-        {
-            _timer.Disarm();
-            return;
-        }
-
-        if (_inflight is not null)
-        {
-            return;
-        }
-
-        if (NextBackgroundMoment(now) is { } moment)
-        {
-            _timer.ScheduleAt(moment, now);
-        }
-        else
-        {
-            _timer.Disarm();
-        }
-    }
-
-    /// <summary>
-    /// When the timer should next refresh (under <c>_gate</c>): the snapshot's refresh moment while it is usable;
-    /// after a failure that left nothing usable, the end of the shared backoff; for a held session that is no longer
-    /// usable (the machine slept through its refresh moment), now. <see langword="null"/> when nothing was ever
-    /// issued (or it was invalidated): the next caller fetches.
-    /// </summary>
-    private Deadline? NextBackgroundMoment(ClockReading now)
-    {
-        var snapshot = _snapshot;
-        if (snapshot is not null && !snapshot.UsableUntil.IsReachedAt(now))
-        {
-            return snapshot.RefreshAt;
-        }
-
-        return _failures.RetryAt ?? (snapshot is null ? null : Deadline.After(now, TimeSpan.Zero));
-    }
+    // Called under _gate at the end of every transition (see RefreshTimer.Keep).
+    private void ArmTimer(ClockReading now) =>
+        _timer.Keep(_settings.BackgroundRefresh && !_disposed && _held, _inflight is not null, _snapshot, _failures.RetryAt, now);
 
     /// <summary>The timer fired (never under <c>_gate</c>; see <see cref="RefreshTimer"/>): refresh if the moment came.</summary>
     internal void OnTimer()
     {
-        TaskCompletionSource<SessionCredentials>? refresh = null;
+        InflightRefresh? refresh = null;
         var jumped = false;
         TimeSpan jump = default;
         lock (_gate)
@@ -617,19 +382,7 @@ internal sealed class RefreshingSession : IDisposable
             {
                 var now = ClockReading.Now(TimeProvider);
                 jumped = RebaseLocked(now, out jump);
-                if (NextBackgroundMoment(now) is { } moment)
-                {
-                    if (moment.IsReachedAt(now))
-                    {
-                        refresh = BeginRefresh();
-                    }
-                    else
-                    {
-                        // Timers fire early (TimeProvider.System by a few milliseconds; a clamped due time by days):
-                        // re-arm for the real moment instead of giving up on background refresh.
-                        _timer.ScheduleAt(moment, now);
-                    }
-                }
+                refresh = _timer.IsDue(_snapshot, _failures.RetryAt, now) ? BeginRefresh() : null;
             }
         }
 
@@ -640,7 +393,7 @@ internal sealed class RefreshingSession : IDisposable
 
         if (refresh is not null)
         {
-            Launch(refresh, RefreshTrigger.Timer);
+            RefreshExecution.Launch(this, refresh, RefreshTrigger.Timer);
         }
     }
 }

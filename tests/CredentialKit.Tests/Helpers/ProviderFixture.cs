@@ -55,5 +55,5 @@ public sealed class ProviderFixture
     /// <summary>The sessions of <paramref name="provider"/>'s hop and of the hops before it, from it to the chain's first hop.</summary>
     internal static IReadOnlyList<RefreshingSession> ChainOf(ICredentialProvider provider) => ((ChainedCredentialProvider)provider).Chain;
 
-    public static Task WhenIdleAsync(ICredentialProvider provider) => SessionOf(provider).WhenIdleAsync();
+    public static Task WhenIdleAsync(ICredentialProvider provider) => SessionOf(provider).TelemetrySink.WhenIdleAsync();
 }

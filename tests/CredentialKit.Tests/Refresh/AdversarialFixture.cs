@@ -74,7 +74,7 @@ public sealed class AdversarialFixture
             {
                 foreach (var session in ProviderFixture.ChainOf(provider))
                 {
-                    await session.WhenIdleAsync();
+                    await session.TelemetrySink.WhenIdleAsync();
                 }
             }
 
