@@ -10,13 +10,19 @@ public class RejectedElsewhereTests
 {
     private readonly ProviderFixture _fixture = new();
 
-    [Fact]
-    public async Task RemovedNotice_DropsEveryHopOfThatFleetKeyHoldingIt_AndNoOther()
+    private (SessionCache Cache, FakeSharedSessionStore Store) CreateSut()
     {
         var store = new FakeSharedSessionStore(_fixture.Time);
         var options = _fixture.CacheOptions();
         options.SharedStore = store;
-        using var cache = new SessionCache(options);
+        return (new SessionCache(options), store);
+    }
+
+    [Fact]
+    public async Task RemovedNotice_DropsEveryHopOfThatFleetKeyHoldingIt_AndNoOther()
+    {
+        var (cache, store) = CreateSut();
+        using var _ = cache;
 
         // Two profiles for one role whose refresh settings differ: two sessions here, one fleet key (the second adopts the
         // first's session from the store). A third role has its own fleet key.
@@ -42,10 +48,8 @@ public class RejectedElsewhereTests
     [Fact]
     public async Task RemovedNotice_ForAHopTheIdlePoolRetired_ReachesItsReplacement()
     {
-        var store = new FakeSharedSessionStore(_fixture.Time);
-        var options = _fixture.CacheOptions();
-        options.SharedStore = store;
-        using var cache = new SessionCache(options);
+        var (cache, store) = CreateSut();
+        using var _ = cache;
         using var hub = CredentialProvider.Create(ProviderFixture.Profile(ProviderFixture.HubArn), cache, "hub");
         await hub.GetCredentialsAsync();
         var tenantRole = new AssumeRoleOptions { RoleArn = ProviderFixture.BillingArn, RoleSessionName = "tenant" };
