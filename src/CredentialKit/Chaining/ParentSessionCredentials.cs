@@ -34,8 +34,18 @@ internal sealed class ParentSessionCredentials(SessionCache cache, HopDefinition
 
     public override Task<ImmutableCredentials> GetCredentialsAsync()
     {
-        var lease = cache.Acquire(parentHop);
+        HopEntry lease;
         ValueTask<SessionCredentials> pending;
+        try
+        {
+            lease = cache.Acquire(parentHop);
+        }
+        catch (ObjectDisposedException)
+        {
+            // As every read over a disposed cache: a faulted task, not a throw from the call.
+            return Task.FromException<ImmutableCredentials>(new ObjectDisposedException(nameof(ICredentialProvider)));
+        }
+
         try
         {
             pending = lease.Session.GetCredentialsAsync(CancellationToken.None);
