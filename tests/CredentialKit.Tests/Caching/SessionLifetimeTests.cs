@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using CredentialKit.Tests.Helpers;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialKit.Tests.Caching;
 
@@ -89,8 +91,11 @@ public class SessionLifetimeTests
     {
         // Handles on a two-hop chain and on tenants of it, taken and released from many threads at once: each hop is held
         // exactly while something leases it, so once all are released every hop waits in the pool, with no timer and no
-        // gauge series, whatever the interleaving.
-        using var cache = new SessionCache(_fixture.CacheOptions());
+        // gauge series, whatever the interleaving. Its own meter factory: the shared gauge table counts every test's sessions.
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var options = _fixture.CacheOptions();
+        options.MeterFactory = services.GetRequiredService<IMeterFactory>();
+        using var cache = new SessionCache(options);
         await using (var first = CredentialProvider.Create(Chain(), cache, "chain"))
         {
             await first.GetCredentialsAsync();
