@@ -37,7 +37,7 @@ public static class CredentialProvider
         ArgumentNullException.ThrowIfNull(cacheOptions);
         CredentialKitProfileOptionsValidator.ThrowIfInvalid(options, profileName);
         var cache = new SessionCache(cacheOptions);
-        return new ChainedCredentialProvider(cache, ChainBuilder.Build(options, cache, profileName), ownsCache: true, isUserHandle: true);
+        return new ChainedCredentialProvider(cache, ChainBuilder.Build(options, cache, profileName), ownsCache: true);
     }
 
     /// <summary>
@@ -55,6 +55,6 @@ public static class CredentialProvider
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
         CredentialKitProfileOptionsValidator.ThrowIfInvalid(options, profileName);
-        return new ChainedCredentialProvider(cache, ChainBuilder.Build(options, cache, profileName), ownsCache: false, isUserHandle: true);
+        return new ChainedCredentialProvider(cache, ChainBuilder.Build(options, cache, profileName), ownsCache: false);
     }
 }

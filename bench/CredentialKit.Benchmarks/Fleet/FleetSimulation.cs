@@ -108,7 +108,7 @@ internal static class FleetSimulation
                 // A refresh timer: it starts a refresh on the thread pool; wait for it before time moves on.
                 if (clock.FireNext(next, out var state) && state is RefreshingSession session)
                 {
-                    await session.WhenIdleAsync();
+                    await session.TelemetrySink.WhenIdleAsync();
                 }
             }
             else if (next == startDue)
@@ -140,7 +140,7 @@ internal static class FleetSimulation
                 }
 
                 // A caller inside the refresh-ahead window starts a refresh; let it finish before time moves on.
-                await ((ChainedCredentialProvider)provider).Session.WhenIdleAsync();
+                await ((ChainedCredentialProvider)provider).Session.TelemetrySink.WhenIdleAsync();
             }
         }
 

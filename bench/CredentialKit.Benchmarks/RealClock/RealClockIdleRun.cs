@@ -50,7 +50,7 @@ internal static class RealClockIdleRun
         providers.Add(chain);
         providers.Add(chain.ForRole(warehouse));
         var sessions = providers.Select(p => ((ChainedCredentialProvider)p).Session)
-            .Append(((ChainedCredentialProvider)chain).Session.Parent!.Session)
+            .Append(((ChainedCredentialProvider)chain).Chain[1])
             .Distinct()
             .ToList();
 

@@ -108,7 +108,7 @@ internal static class SoakTest
                 {
                     if (state is RefreshingSession session)
                     {
-                        await session.WhenIdleAsync();
+                        await session.TelemetrySink.WhenIdleAsync();
                     }
                 }
             }
@@ -124,7 +124,7 @@ internal static class SoakTest
 
         foreach (var session in sessions)
         {
-            await session.WhenIdleAsync();
+            await session.TelemetrySink.WhenIdleAsync();
         }
 
         if (roundsWithoutTimer > 0)

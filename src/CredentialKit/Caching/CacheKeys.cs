@@ -12,7 +12,7 @@ internal static class CacheKeys
     private const int HashBytes = 16;
 
     // A hub's ForRole tenants all pass the parent's one RefreshSettings instance: render it once, not per tenant (the
-    // record's ToString is about 2 KB of garbage). Keyed weakly, so settings of disposed caches do not stay reachable.
+    // record's ToString renders every setting). Keyed weakly, so settings of disposed caches do not stay reachable.
     private static readonly ConditionalWeakTable<RefreshSettings, string> SettingsText = [];
 
     public static string Hash(string text) =>
@@ -20,7 +20,7 @@ internal static class CacheKeys
 
     private const int BuilderCapacity = 1024;
 
-    // Reused per thread: rendering a ForRole tenant's request into a growing builder was most of the garbage of creating one.
+    // Reused per thread: a ForRole tenant's request rendered into a new, growing builder would be garbage on every tenant created.
     [ThreadStatic]
     private static StringBuilder? t_builder;
 

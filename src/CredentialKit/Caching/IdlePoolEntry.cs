@@ -1,8 +1,8 @@
 namespace CredentialKit;
 
 /// <summary>
-/// What the idle pool (a memory cache) holds for one session nobody holds: the session and the generation of this entry.
-/// A handle that takes the session back bumps the generation, so an eviction callback that arrives late for an older
+/// What the idle pool (a memory cache) holds for one hop nobody holds: its entry and the generation of this pool entry.
+/// A lease that takes the hop back bumps the generation, so an eviction callback that arrives late for an older pool
 /// entry is recognised and ignored.
 /// </summary>
-internal sealed record IdlePoolEntry(RefreshingSession Session, long Generation);
+internal sealed record IdlePoolEntry(HopEntry Entry, long Generation);

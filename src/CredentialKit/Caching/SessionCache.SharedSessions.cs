@@ -98,12 +98,9 @@ public sealed partial class SessionCache
             return;
         }
 
-        foreach (var session in _sessions.Values)
+        foreach (var session in SessionsInFleet(change.HopKey))
         {
-            if (session.Hop?.Chain.FleetIdentity is { } hopKey
-                && string.Equals(hopKey, change.HopKey, StringComparison.Ordinal)
-                && session.CurrentCredentials is { } held
-                && change.Concerns(held))
+            if (session.CurrentCredentials is { } held && change.Concerns(held))
             {
                 session.Invalidate(held);
             }

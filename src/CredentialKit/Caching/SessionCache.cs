@@ -26,7 +26,7 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
     private readonly IMemoryCache _idlePool;
     private readonly bool _ownsPool;
     private readonly object _gate = new();
-    private readonly ConcurrentDictionary<string, RefreshingSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HopEntry> _entries = new(StringComparer.Ordinal);
     private volatile bool _disposed;
 
     /// <summary>Creates a session cache.</summary>
@@ -67,7 +67,7 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
     /// Gets the number of sessions the cache keeps: every session a live provider holds, plus the unheld ones in the idle
     /// pool (at most <see cref="SessionCacheOptions.SizeLimit"/>).
     /// </summary>
-    public int Count => _sessions.Count;
+    public int Count => _entries.Count;
 
     internal CredentialKitContext Context { get; }
 
@@ -83,7 +83,7 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
         {
             lock (_gate)
             {
-                return _sessions.Values.Count(s => s.IsPooled);
+                return _entries.Values.Count(e => e.IsPooled);
             }
         }
     }
@@ -104,7 +104,7 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
     /// <summary>Disposes every session: timers stop, in-flight refreshes are abandoned, providers over this cache throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        RefreshingSession[] sessions;
+        HopEntry[] entries;
         lock (_gate)
         {
             if (_disposed)
@@ -113,22 +113,30 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
             }
 
             _disposed = true;
-            sessions = [.. _sessions.Values];
-            _sessions.Clear();
-            foreach (var session in sessions)
+            entries = [.. _entries.Values];
+            _entries.Clear();
+            _fleetIndex.Clear();
+            foreach (var entry in entries)
             {
-                if (session.IsPooled && !_ownsPool)
+                if (entry.IsPooled && !_ownsPool)
                 {
-                    _idlePool.Remove(session.Hop!.Key); // a borrowed memory cache keeps none of our entries
+                    _idlePool.Remove(entry.Hop.Key); // a borrowed memory cache keeps none of our entries
                 }
 
-                session.IsPooled = false;
+                entry.IsPooled = false;
+                entry.IsRetired = true;
             }
         }
 
-        foreach (var session in sessions)
+        foreach (var entry in entries)
         {
-            session.Dispose();
+            entry.Session.Dispose();
+            if (entry.GaugeSlot >= 0)
+            {
+                // After the session stopped writing to it: a slot returned earlier could be rented by another session.
+                Context.Telemetry.Untrack(entry.GaugeSlot);
+                entry.GaugeSlot = -1;
+            }
         }
 
         if (_ownsPool)
@@ -155,140 +163,6 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
         var endingSharing = EndSharingAsync();
         Dispose();
         await endingSharing.ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Takes a handle on the live session for <paramref name="hop"/>: <paramref name="current"/> while it is live, else
-    /// the cached one, else a new one (without calling STS). A held session is never evicted.
-    /// </summary>
-    /// <exception cref="ObjectDisposedException">The cache was disposed.</exception>
-    internal RefreshingSession Acquire(HopDefinition hop, RefreshingSession? current = null)
-    {
-        while (true)
-        {
-            var session = current is { IsEvicted: false } ? current : GetOrCreate(hop, pool: false);
-            if (session.TryAddHandle())
-            {
-                Reconcile(session);
-                return session;
-            }
-
-            // The idle pool retired it between the look-up and the handle: take the one that replaces it.
-            current = null;
-        }
-    }
-
-    /// <summary>Releases a handle taken by <see cref="Acquire"/>; a session nobody holds any more goes to the idle pool.</summary>
-    internal void Release(RefreshingSession session)
-    {
-        if (session.ReleaseHandle())
-        {
-            Reconcile(session);
-        }
-    }
-
-    /// <summary>
-    /// Returns the live session for <paramref name="hop"/> without holding it, creating it (without calling STS) when
-    /// absent; for a chain's inner handles that are not active. An unheld new session waits in the idle pool.
-    /// </summary>
-    /// <exception cref="ObjectDisposedException">The cache was disposed.</exception>
-    internal RefreshingSession Peek(HopDefinition hop) => GetOrCreate(hop, pool: true);
-
-    private RefreshingSession GetOrCreate(HopDefinition hop, bool pool)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_sessions.TryGetValue(hop.Key, out var session) && !session.IsEvicted)
-        {
-            return session;
-        }
-
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_sessions.TryGetValue(hop.Key, out session) && !session.IsEvicted)
-            {
-                return session;
-            }
-
-            session = hop.CreateSession(this);
-            session.Hop = hop;
-            _sessions[hop.Key] = session;
-        }
-
-        if (pool)
-        {
-            Reconcile(session);
-        }
-
-        return session;
-    }
-
-    /// <summary>
-    /// Puts a session in the idle pool when nobody holds it, and takes it out when someone does. Called after every
-    /// change of its handle count; whichever call runs last sees the final count, so the pool ends up right however the
-    /// changes interleave.
-    /// </summary>
-    private void Reconcile(RefreshingSession session)
-    {
-        lock (_gate)
-        {
-            if (_disposed || session.IsEvicted)
-            {
-                return;
-            }
-
-            var held = session.HandleCount > 0;
-            if (held && session.IsPooled)
-            {
-                session.IsPooled = false;
-                session.PoolGeneration++;
-                _idlePool.Remove(session.Hop!.Key);
-            }
-            else if (!held && !session.IsPooled)
-            {
-                session.IsPooled = true;
-                Pool(session, ++session.PoolGeneration);
-            }
-        }
-    }
-
-    // Called under _gate.
-    private void Pool(RefreshingSession session, long generation)
-    {
-        var hop = session.Hop!;
-        var entry = new MemoryCacheEntryOptions { Size = 1, Priority = hop.Priority };
-        entry.AddExpirationToken(new SessionExpiryToken(session));
-        entry.RegisterPostEvictionCallback(static (_, value, reason, state) =>
-        {
-            if (value is IdlePoolEntry evicted)
-            {
-                ((SessionCache)state!).OnEvicted(evicted, reason);
-            }
-        }, this);
-
-        // A full pool refuses the entry (EvictionReason.Capacity) and compacts: the callback then retires this session.
-        _idlePool.Set(hop.Key, new IdlePoolEntry(session, generation), entry);
-    }
-
-    private void OnEvicted(IdlePoolEntry evicted, EvictionReason reason)
-    {
-        var session = evicted.Session;
-        lock (_gate)
-        {
-            // Replaced or removed by us, taken back by a handle since, or already gone: nothing to do.
-            if (_disposed || evicted.Generation != session.PoolGeneration || !session.IsPooled || !session.TryRetire())
-            {
-                return;
-            }
-
-            session.IsPooled = false;
-            _sessions.TryRemove(new KeyValuePair<string, RefreshingSession>(session.Hop!.Key, session));
-        }
-
-        // Nobody holds it and no handle can take it any more: stop everything it owns. A handle that still refers to it
-        // (a chain's inactive inner handle) resolves its replacement on its next call.
-        session.Dispose();
-        Evicted?.Invoke(session, reason);
     }
 
     private static void ValidateStsRateLimit(SessionCacheOptions options)

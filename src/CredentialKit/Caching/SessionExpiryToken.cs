@@ -6,9 +6,9 @@ namespace CredentialKit;
 /// Expires a session's cache entry once nobody holds the session any more and its credentials have expired. Polled by
 /// the memory cache on access and on its expiration scans, so it needs no timer of its own.
 /// </summary>
-internal sealed class SessionExpiryToken(RefreshingSession session) : IChangeToken
+internal sealed class SessionExpiryToken(HopEntry entry) : IChangeToken
 {
-    public bool HasChanged => session.CanLeaveCache;
+    public bool HasChanged => entry.CanLeaveCache;
 
     public bool ActiveChangeCallbacks => false;
 

@@ -33,8 +33,6 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
 
     public string RoleArn => _inner.RoleArn;
 
-    public ChainedCredentialProvider? Parent => _inner.Parent;
-
     /// <summary>Gets how the last refresh got its session, for tests; <see langword="null"/> before the first.</summary>
     internal SharedRefreshOutcome? LastOutcome => _last?.Outcome;
 

@@ -52,8 +52,6 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
 
     public string RoleArn => _template.RoleArn;
 
-    public ChainedCredentialProvider? Parent => _clients.Parent;
-
     public async Task<SessionCredentials> FetchAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken)
     {
         var call = new StsCallState(RoleArn, usableUntil);

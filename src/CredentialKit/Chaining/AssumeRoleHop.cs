@@ -11,6 +11,8 @@ internal sealed class AssumeRoleHop(string key, AssumeRoleTemplate template, Hop
 
     public HopSigner Signer { get; } = signer;
 
+    public override HopDefinition? Parent => Signer.ParentHop;
+
     public override RefreshingSession CreateSession(SessionCache cache) =>
         new(
             cache.ShareThrough(

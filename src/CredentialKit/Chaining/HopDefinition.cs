@@ -25,6 +25,9 @@ internal abstract class HopDefinition(
     /// <summary>What later hops need to know about the chain up to and including this hop.</summary>
     public ChainContext Chain { get; } = chain;
 
+    /// <summary>The hop whose session signs this hop's STS calls, if any: the cache leases it while this hop is held.</summary>
+    public virtual HopDefinition? Parent => null;
+
     /// <summary>Creates the hop's session over <paramref name="cache"/> (no STS call yet).</summary>
     public abstract RefreshingSession CreateSession(SessionCache cache);
 }

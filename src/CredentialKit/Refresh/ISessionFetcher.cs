@@ -6,13 +6,6 @@ internal interface ISessionFetcher : IDisposable
     /// <summary>Gets what the session is for, as named in logs and errors (a role ARN, or a source description).</summary>
     string RoleArn { get; }
 
-    /// <summary>
-    /// Gets the handle on the hop whose session signs this fetcher's calls, if it is a CredentialKit hop. While this
-    /// session has active handles it keeps that parent active too, so a chain's inner hops refresh for as long as
-    /// someone uses the chain, and stop when nobody does.
-    /// </summary>
-    ChainedCredentialProvider? Parent => null;
-
     /// <summary>Issues a new session.</summary>
     /// <param name="usableUntil">
     /// Until when the session being replaced stays usable (the STS pacing puts such refreshes first);

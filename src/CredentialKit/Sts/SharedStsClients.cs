@@ -1,17 +1,14 @@
-using Amazon.Runtime;
-
 namespace CredentialKit;
 
 /// <summary>
 /// The STS clients of one <see cref="SessionCache"/>, shared by signer and endpoint: every hop signed by the same parent
 /// hop (or the same source credentials) with the same <see cref="StsOptions"/> sends its calls through one set of
-/// <see cref="RegionalStsClients"/> and one signing handle on the parent. 100,000 <c>ForRole</c> tenants of one hub are
-/// one SDK client and one connection pool, not 100,000 (about 4 KB each, plus a connection pool per client).
+/// <see cref="RegionalStsClients"/> and one <see cref="ParentSessionCredentials"/>. The many <c>ForRole</c> tenants of one hub
+/// are one SDK client and one connection pool, not one each.
 /// </summary>
 /// <remarks>
 /// Entries are counted: each hop's fetcher rents one while its session lives and returns it when disposed; the last return
-/// disposes the clients. The signing handle is a chain-internal handle on the parent hop: it holds the parent's session
-/// while any child hop is active (<see cref="ChainedCredentialProvider.Activate"/> counts them all).
+/// disposes the clients. The signer holds no lease on the parent hop: a held child hop does (see <see cref="HopEntry"/>).
 /// </remarks>
 internal sealed class SharedStsClients : IDisposable
 {
@@ -88,12 +85,12 @@ internal sealed class SharedStsClients : IDisposable
 
     internal readonly record struct Key(string Signer, string? ServiceUrl, string? Region, string? AuthenticationRegion, string FallbackRegions);
 
-    /// <summary>One set of clients and the handle that signs with the parent's session.</summary>
+    /// <summary>One set of clients and what signs with the parent's session.</summary>
     internal sealed class Entry
     {
         private readonly SharedStsClients _owner;
 
-        public Entry(SharedStsClients owner, Key id, RegionalStsClients clients, ChainedCredentialProvider? parent)
+        public Entry(SharedStsClients owner, Key id, RegionalStsClients clients, ParentSessionCredentials? parent)
         {
             _owner = owner;
             Id = id;
@@ -103,8 +100,8 @@ internal sealed class SharedStsClients : IDisposable
 
         public RegionalStsClients Clients { get; }
 
-        /// <summary>Gets the handle on the parent hop whose session signs these clients' calls; none for source credentials.</summary>
-        public ChainedCredentialProvider? Parent { get; }
+        /// <summary>Gets the parent hop's session that signs these clients' calls; none for source credentials.</summary>
+        public ParentSessionCredentials? Parent { get; }
 
         internal int Leases { get; set; }
 
@@ -112,44 +109,5 @@ internal sealed class SharedStsClients : IDisposable
 
         /// <summary>Returns one rent; the last return disposes the clients.</summary>
         public void Return() => _owner.Return(this);
-    }
-}
-
-/// <summary>
-/// What signs a hop's STS calls: the session of its parent hop, or the chain's source credentials for the first hop.
-/// <see cref="Key"/> identifies it (the parent hop's key, or the source's fingerprint), so hops with the same signer share
-/// STS clients (<see cref="SharedStsClients"/>).
-/// </summary>
-internal sealed class HopSigner
-{
-    private readonly HopDefinition? _parentHop;
-    private readonly AWSCredentials? _source;
-
-    private HopSigner(string key, HopDefinition? parentHop, AWSCredentials? source)
-    {
-        Key = key;
-        _parentHop = parentHop;
-        _source = source;
-    }
-
-    public string Key { get; }
-
-    /// <summary>Signs with the session of <paramref name="parent"/>.</summary>
-    public static HopSigner Of(HopDefinition parent) => new(parent.Key, parent, null);
-
-    /// <summary>Signs with source credentials identified by <paramref name="key"/>.</summary>
-    public static HopSigner Of(string key, AWSCredentials source) => new(key, null, source);
-
-    /// <summary>Creates the signing credentials: for a parent hop, a chain-internal handle on it and its SDK adapter.</summary>
-    public (AWSCredentials Credentials, ChainedCredentialProvider? Parent) Create(SessionCache cache)
-    {
-        if (_parentHop is null)
-        {
-            return (_source!, null);
-        }
-
-        var parent = new ChainedCredentialProvider(cache, _parentHop, ownsCache: false);
-        // Not healed by the SDK pipeline's step: AssumeRoleFetcher renews a parent STS rejected itself.
-        return (new ProviderAwsCredentials(parent, healRejectedSessions: false), parent);
     }
 }

@@ -72,14 +72,9 @@ internal sealed class CredentialKitTelemetry : IDisposable
     /// <summary>STS endpoints currently avoided by sticky regional fallback (<see cref="StsEndpointTelemetry"/>).</summary>
     public UpDownCounter<long> StsEndpointsUnavailable { get; }
 
-    /// <summary>Starts reporting a held session on the gauges (its first handle). Called under the session's lock.</summary>
-    public void Track(RefreshingSession session)
+    /// <summary>Starts reporting a held session on the gauges (its first lease); returns its slot. Called under the cache's lock.</summary>
+    public int Track(RefreshingSession session)
     {
-        if (session.GaugeSlot >= 0)
-        {
-            return;
-        }
-
         int profile;
         lock (_profileIds)
         {
@@ -92,20 +87,18 @@ internal sealed class CredentialKitTelemetry : IDisposable
             }
         }
 
-        session.GaugeSlot = _slots.Rent(session, profile);
-        Update(session, session.Snapshot);
+        return _slots.Rent(session, profile);
     }
 
     /// <summary>Records a held session's new snapshot (or none) in its gauge slot. Called under the session's lock.</summary>
-    public void Update(RefreshingSession session, SessionSnapshot? snapshot)
+    public void Update(int slotIndex, SessionSnapshot? snapshot)
     {
-        var index = session.GaugeSlot;
-        if (index < 0)
+        if (slotIndex < 0)
         {
             return;
         }
 
-        ref var slot = ref _slots[index];
+        ref var slot = ref _slots[slotIndex];
         if (snapshot is null)
         {
             slot.ExpiresAtTicks = 0;
@@ -120,13 +113,15 @@ internal sealed class CredentialKitTelemetry : IDisposable
         slot.ExpiresAtTicks = snapshot.ExpiresAt.Wall.UtcTicks;
     }
 
-    /// <summary>Stops reporting a session (its last handle went, or it was disposed): nothing here keeps it reachable.</summary>
-    public void Untrack(RefreshingSession session)
+    /// <summary>
+    /// Stops reporting a session (its last lease went, or it was disposed) once it no longer writes to
+    /// <paramref name="slotIndex"/>: nothing here keeps it reachable.
+    /// </summary>
+    public void Untrack(int slotIndex)
     {
-        var index = Interlocked.Exchange(ref session.GaugeSlot, -1);
-        if (index >= 0)
+        if (slotIndex >= 0)
         {
-            _slots.Return(index);
+            _slots.Return(slotIndex);
         }
     }
 

@@ -127,7 +127,7 @@ internal sealed class LocalStsHarness : IAsyncDisposable
     }
 
     /// <summary>Waits for the refresh of <paramref name="provider"/>'s own session (not its parents') to finish.</summary>
-    public static Task WhenIdleAsync(ICredentialProvider provider) => ((ChainedCredentialProvider)provider).Session.WhenIdleAsync();
+    public static Task WhenIdleAsync(ICredentialProvider provider) => ((ChainedCredentialProvider)provider).Session.TelemetrySink.WhenIdleAsync();
 
     /// <summary>The provider's log records with <paramref name="eventId"/> (LocalSts and Kestrel reuse small ids too).</summary>
     public IReadOnlyList<LogRecord> ProviderLogs(int eventId) =>

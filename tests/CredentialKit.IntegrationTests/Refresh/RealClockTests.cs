@@ -45,7 +45,7 @@ public sealed class RealClockTests
         var sessions = new[]
         {
             ((ChainedCredentialProvider)single).Session,
-            ((ChainedCredentialProvider)chain).Session.Parent!.Session,
+            ((ChainedCredentialProvider)chain).Chain[1],
             ((ChainedCredentialProvider)chain).Session,
             ((ChainedCredentialProvider)tenant).Session,
         };

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using CredentialKit.Tests.Helpers;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialKit.Tests.Caching;
 
@@ -82,5 +84,40 @@ public class SessionLifetimeTests
         Assert.Equal(2, _fixture.Sts.CallCount); // the released sessions were picked up again, not re-assumed
         Assert.StartsWith("ASIAREPORTS", cached.AccessKeyId);
         Assert.Equal(2, _fixture.Time.ActiveTimerCount); // and they refresh in the background again
+    }
+
+    [Fact]
+    public async Task ConcurrentLeasesAndReleases_OfOneChain_EndWithEveryHopPooledAndNoTimerNorGauge()
+    {
+        // Handles on a two-hop chain and on tenants of it, taken and released from many threads at once: each hop is held
+        // exactly while something leases it, so once all are released every hop waits in the pool, with no timer and no
+        // gauge series, whatever the interleaving. Its own meter factory: the shared gauge table counts every test's sessions.
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var options = _fixture.CacheOptions();
+        options.MeterFactory = services.GetRequiredService<IMeterFactory>();
+        using var cache = new SessionCache(options);
+        await using (var first = CredentialProvider.Create(Chain(), cache, "chain"))
+        {
+            await first.GetCredentialsAsync();
+        }
+
+        var tenantRoles = Enumerable.Range(0, 4)
+            .Select(i => new AssumeRoleOptions { RoleArn = $"arn:aws:iam::123456789012:role/tenant-{i}", RoleSessionName = "tenant" })
+            .ToArray();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            for (var round = 0; round < 50; round++)
+            {
+                using var chain = CredentialProvider.Create(Chain(), cache, "chain");
+                using var tenant = chain.ForRole(tenantRoles[(worker + round) % tenantRoles.Length]);
+                await tenant.GetCredentialsAsync();
+            }
+        })));
+
+        Assert.Equal(6, cache.Count); // hub, reports and four tenants: one session each, however many handles came and went
+        Assert.Equal(6, cache.IdleCount);
+        Assert.Equal(0, cache.Context.Telemetry.TrackedSessionCount);
+        Assert.Equal(0, _fixture.Time.ActiveTimerCount);
+        Assert.Equal(6, _fixture.Sts.CallCount);
     }
 }

@@ -52,5 +52,8 @@ public sealed class ProviderFixture
 
     internal static RefreshingSession SessionOf(ICredentialProvider provider) => ((ChainedCredentialProvider)provider).Session;
 
-    public static Task WhenIdleAsync(ICredentialProvider provider) => SessionOf(provider).WhenIdleAsync();
+    /// <summary>The sessions of <paramref name="provider"/>'s hop and of the hops before it, from it to the chain's first hop.</summary>
+    internal static IReadOnlyList<RefreshingSession> ChainOf(ICredentialProvider provider) => ((ChainedCredentialProvider)provider).Chain;
+
+    public static Task WhenIdleAsync(ICredentialProvider provider) => SessionOf(provider).TelemetrySink.WhenIdleAsync();
 }

@@ -45,7 +45,7 @@ public class StsPacingTests
             // The refresh-ahead runs on the thread pool: a started one must reach the limiter (or STS) before the clock
             // moves on, or a loaded machine lets the fake clock race past it.
             await WaitUntilAsync(() => _fixture.Sts.CallCount >= cache.StsRateLimiter!.Granted && cache.StsRateLimiter.Queued > 0
-                && (!hubSession.IsRefreshing || cache.StsRateLimiter.QueuedHeld > 0 || HubCalls() > hubCalls));
+                && (!hubSession.TelemetrySink.IsBusy || cache.StsRateLimiter.QueuedHeld > 0 || HubCalls() > hubCalls));
         }
 
         Assert.True(_fixture.Sts.Calls.Count(c => c.Request.RoleArn == ProviderFixture.HubArn) >= 2, "the hub refreshed during the warm-up");

@@ -72,12 +72,9 @@ public sealed class AdversarialFixture
         {
             foreach (var provider in providers)
             {
-                await ProviderFixture.WhenIdleAsync(provider);
-                var parent = ProviderFixture.SessionOf(provider).Parent;
-                while (parent is not null)
+                foreach (var session in ProviderFixture.ChainOf(provider))
                 {
-                    await parent.Session.WhenIdleAsync();
-                    parent = parent.Session.Parent;
+                    await session.TelemetrySink.WhenIdleAsync();
                 }
             }
 

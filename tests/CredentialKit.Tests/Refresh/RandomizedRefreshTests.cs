@@ -70,7 +70,7 @@ public class RandomizedRefreshTests(ITestOutputHelper output)
         }
 
         var sessions = held.Select(ProviderFixture.SessionOf)
-            .Concat([ProviderFixture.SessionOf(chain).Parent!.Session])
+            .Concat([ProviderFixture.ChainOf(chain)[1]])
             .Distinct()
             .ToArray();
         var injected = 0;
