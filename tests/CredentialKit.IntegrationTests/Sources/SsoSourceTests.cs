@@ -344,4 +344,21 @@ public sealed partial class SsoSourceTests : IDisposable
 
         Assert.Contains("[sso-session missing]", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task LaptopSleep_ClockJumpsPastTheRoleSessionsExpiry_NeverServesTheExpiredSession()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromHours(48));
+        var provider = h.CreateProvider(Options(h, "reports")); // SSO, then a role chained from it
+        var before = await provider.GetCredentialsAsync();
+
+        h.Time.Advance(TimeSpan.FromHours(30)); // the lid closed overnight: every timer is late, both sessions long expired
+        var after = await provider.GetCredentialsAsync();
+
+        Assert.NotEqual(before.AccessKeyId, after.AccessKeyId);
+        Assert.True(after.Expiration > h.Time.GetUtcNow());
+        Assert.Equal(2, Count(h, LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation));
+        Assert.Equal(ReportsSessionArn, after.AssumedRoleArn);
+    }
 }
