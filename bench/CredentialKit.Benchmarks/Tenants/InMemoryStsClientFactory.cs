@@ -32,10 +32,10 @@ internal sealed class InMemoryStsClientFactory(TimeProvider time) : IStsClientFa
     /// </summary>
     private sealed class InMemoryHttpClientFactory(TimeProvider time) : HttpClientFactory
     {
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new StsResponseHandler(new InMemoryStsHandler(time)))
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new AwsResponseHandler(new InMemoryStsHandler(time), HttpEdge.Sts))
         {
             Timeout = Timeout.InfiniteTimeSpan,
-            MaxResponseContentBufferSize = StsResponseHandler.MaximumResponseBytes,
+            MaxResponseContentBufferSize = HttpEdge.Sts.MaximumResponseBytes,
         };
 
         public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => true;

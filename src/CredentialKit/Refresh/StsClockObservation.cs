@@ -28,7 +28,7 @@ internal sealed record StsClockReading(ClockReading SentAt, ClockReading Receive
 }
 
 /// <summary>
-/// Carries an <see cref="StsClockReading"/> from the HTTP layer (<see cref="StsResponseHandler"/>) up to the refresh
+/// Carries an <see cref="StsClockReading"/> from the HTTP layer (<see cref="AwsResponseHandler"/>) up to the refresh
 /// that issued the request, through the async flow: a refresh opens an observation, every STS response received in
 /// that flow records into it, and the last one (the response that carried the session) wins.
 /// </summary>

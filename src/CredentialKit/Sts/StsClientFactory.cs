@@ -33,7 +33,7 @@ public sealed class StsClientFactory : IStsClientFactory
         {
             MaxErrorRetry = 0,
             MaxStaleConnectionRetries = 0,
-            HttpClientFactory = StsHttpClientFactory.Instance,
+            HttpClientFactory = AwsHttpClientFactory.Sts,
         };
         if (!string.IsNullOrEmpty(options.ServiceUrl))
         {

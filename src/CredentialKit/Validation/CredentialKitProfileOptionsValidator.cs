@@ -83,8 +83,11 @@ public sealed class CredentialKitProfileOptionsValidator : IValidateOptions<Cred
         ValidateRoles(options.Roles, source, failures);
         StsOptionsValidator.Validate(options.Sts, failures);
         RefreshOptionsValidator.Validate(options.Refresh, failures);
+        // A profile's own role_arn hops come first; each configured role after a role session is role chaining.
         RefreshOptionsValidator.ValidateAgainstHops(
-            options.Refresh, options.Roles, options.Source.Type is SourceCredentialsType.WebIdentity or SourceCredentialsType.Saml, failures);
+            options.Refresh,
+            [.. source.ProfileHops ?? [], .. options.Roles.Select((role, i) => new PlannedHop(role, $"Roles:{i}:Duration", i > 0 || source.FirstRoleChained))],
+            failures);
         return failures;
     }
 

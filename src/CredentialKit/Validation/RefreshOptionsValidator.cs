@@ -50,14 +50,13 @@ internal static class RefreshOptionsValidator
     /// of each session's actual lifetime, but a configuration that can never fit is refused at start-up.
     /// </summary>
     /// <param name="refresh">The refresh settings.</param>
-    /// <param name="roles">The hops.</param>
-    /// <param name="firstHopChained">Whether the first hop is signed by a role session (a web identity or SAML source).</param>
+    /// <param name="hops">Every hop of the chain, in order: those a shared-config profile expands to, then Roles.</param>
     /// <param name="failures">Collects the failures.</param>
-    public static void ValidateAgainstHops(RefreshOptions refresh, IList<AssumeRoleOptions> roles, bool firstHopChained, ValidationFailures failures)
+    public static void ValidateAgainstHops(RefreshOptions refresh, IEnumerable<PlannedHop> hops, ValidationFailures failures)
     {
-        for (var i = 0; i < roles.Count; i++)
+        foreach (var (role, durationKey, chained) in hops)
         {
-            if (roles[i] is not { } role)
+            if (role is null)
             {
                 continue;
             }
@@ -68,14 +67,13 @@ internal static class RefreshOptionsValidator
                 continue; // reported by the hop's own Duration rule
             }
 
-            var chained = i > 0 || firstHopChained;
             var granted = chained && duration > RefreshDefaults.RoleChainingMaximum ? RefreshDefaults.RoleChainingMaximum : duration;
             var half = TimeSpan.FromTicks((long)(granted.Ticks * RefreshDefaults.MaximumWindowShare));
             var durationText = role.Duration is null
-                ? $"Roles:{i}:Duration (unset: {ValueText.Duration(duration)})"
+                ? $"{durationKey} (unset: {ValueText.Duration(duration)})"
                 : granted != duration
-                    ? $"Roles:{i}:Duration ({ValueText.Duration(duration)}, which role chaining cuts to {ValueText.Duration(granted)})"
-                    : $"Roles:{i}:Duration ({ValueText.Duration(duration)})";
+                    ? $"{durationKey} ({ValueText.Duration(duration)}, which role chaining cuts to {ValueText.Duration(granted)})"
+                    : $"{durationKey} ({ValueText.Duration(duration)})";
             // Values outside their own range are reported once, by their own rule.
             if (refresh.RefreshAhead is { } ahead && ahead > refresh.MinimumLifetime && ahead <= MaximumRefreshAhead && ahead > half)
             {
@@ -135,3 +133,9 @@ internal static class RefreshOptionsValidator
         }
     }
 }
+
+/// <summary>One hop of a chain as start-up checks its lifetime.</summary>
+/// <param name="Role">The hop.</param>
+/// <param name="DurationKey">How messages name its duration setting (<c>Roles:0:Duration</c>, a profile's <c>duration_seconds</c>).</param>
+/// <param name="Chained">Whether it is assumed with a role session, so STS grants it at most one hour.</param>
+internal readonly record struct PlannedHop(AssumeRoleOptions? Role, string DurationKey, bool Chained);

@@ -73,10 +73,10 @@ internal static class SourceCredentialsValidator
                 break;
             case WebIdentity:
                 ValidateWebIdentity(source, environment, failures);
-                return new SourceFacts(ProducesSession: true, RolesAllowed: true);
+                return new SourceFacts(ProducesSession: true, RolesAllowed: true, FirstRoleChained: true);
             case Saml:
                 ValidateSaml(source, failures);
-                return new SourceFacts(ProducesSession: true, RolesAllowed: true);
+                return new SourceFacts(ProducesSession: true, RolesAllowed: true, FirstRoleChained: true);
             case SessionToken:
                 ValidateLongTerm(source, environment, failures);
                 ValidateDuration(source, failures, StsLimits.MaximumTokenDuration, TokenDurationAllowed);
@@ -92,7 +92,9 @@ internal static class SourceCredentialsValidator
                 return LocalSourceValidator.ValidateDefault(source, environment, failures);
             case CredentialProcess or SourceCredentialsType.ContainerCredentials or SourceCredentialsType.InstanceMetadata or SourceCredentialsType.Sso:
                 LocalSourceValidator.Validate(source, environment, failures);
-                return new SourceFacts(ProducesSession: true, RolesAllowed: true);
+
+                // Container, instance and SSO sessions are role sessions: a role after them is role chaining.
+                return new SourceFacts(ProducesSession: true, RolesAllowed: true, FirstRoleChained: source.Type is not CredentialProcess);
         }
 
         return new SourceFacts(ProducesSession: false, RolesAllowed: true);
@@ -294,7 +296,12 @@ internal static class SourceCredentialsValidator
             AssumeRoleValidator.ValidateHop(role, path, failures);
         }
 
-        return new SourceFacts(ProducesSession: chain.Roles.Count > 0 || chain.Session is not null, RolesAllowed: true);
+        // As the chain runs it: a hop after another role's session (an earlier role_arn, or an SSO, container, instance or
+        // web identity session) is role chaining, granted one hour at most.
+        var baseIsRoleSession = chain.Session?.IsRoleSession == true;
+        var hops = chain.Roles.Select((role, i) => new PlannedHop(role, $"{Path}:ProfileName[{name}]:{i} duration_seconds", i > 0 || baseIsRoleSession)).ToList();
+        return new SourceFacts(ProducesSession: chain.Roles.Count > 0 || chain.Session is not null, RolesAllowed: true,
+            FirstRoleChained: chain.Roles.Count > 0 || baseIsRoleSession, ProfileHops: hops);
     }
 
     private static void ValidateDuration(SourceCredentialsOptions source, ValidationFailures failures, TimeSpan maximum, string allowed)
@@ -423,4 +430,6 @@ internal static class SourceCredentialsValidator
 /// <summary>What a validated source means for <see cref="CredentialKitProfileOptions.Roles"/>.</summary>
 /// <param name="ProducesSession">Whether the source issues a session itself, so Roles may be empty.</param>
 /// <param name="RolesAllowed">Whether roles may follow it at all (not after GetFederationToken).</param>
-internal readonly record struct SourceFacts(bool ProducesSession, bool RolesAllowed);
+/// <param name="FirstRoleChained">Whether the first of Roles is assumed with a role session (role chaining: one hour at most).</param>
+/// <param name="ProfileHops">The role_arn hops a shared-config profile expands to, ahead of Roles, for the lifetime checks.</param>
+internal readonly record struct SourceFacts(bool ProducesSession, bool RolesAllowed, bool FirstRoleChained = false, IReadOnlyList<PlannedHop>? ProfileHops = null);

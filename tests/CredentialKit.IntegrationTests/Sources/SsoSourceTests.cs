@@ -9,7 +9,7 @@ namespace CredentialKit.IntegrationTests.Sources;
 /// SSO profiles (sso_session and the legacy sso_start_url form) over the AWS SDK's own SSO and SSO OIDC clients against
 /// LocalSts's SSO portal and OIDC endpoints, with the AWS CLI's token cache in a temporary home directory.
 /// </summary>
-public sealed class SsoSourceTests : IDisposable
+public sealed partial class SsoSourceTests : IDisposable
 {
     private const string StartUrl = "https://corp.awsapps.com/start";
     private readonly string _home = Path.Combine(Path.GetTempPath(), "ck-it-sso-" + Guid.NewGuid().ToString("N"));
@@ -59,7 +59,7 @@ public sealed class SsoSourceTests : IDisposable
         return token;
     }
 
-    private CredentialKitProfileOptions Options(LocalStsHarness h, string profile)
+    private CredentialKitProfileOptions Options(LocalStsHarness h, string profile, string? portalUrl = null)
     {
         var options = h.Profile();
         options.Roles.Clear();
@@ -70,7 +70,7 @@ public sealed class SsoSourceTests : IDisposable
         var environment = new Dictionary<string, string>
         {
             ["HOME"] = _home,
-            ["AWS_ENDPOINT_URL_SSO"] = h.Server.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL_SSO"] = portalUrl ?? h.Server.Endpoint.ToString(),
             ["AWS_ENDPOINT_URL_SSO_OIDC"] = h.Server.Endpoint.ToString(),
         };
         options.Source.EnvironmentVariables = name => environment.GetValueOrDefault(name);
@@ -343,5 +343,22 @@ public sealed class SsoSourceTests : IDisposable
         var error = Assert.Throws<OptionsValidationException>(() => h.CreateProvider(Options(h, "nosession")));
 
         Assert.Contains("[sso-session missing]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LaptopSleep_ClockJumpsPastTheRoleSessionsExpiry_NeverServesTheExpiredSession()
+    {
+        await using var h = await LocalStsHarness.StartAsync();
+        Login(h, "corp", TimeSpan.FromHours(48));
+        var provider = h.CreateProvider(Options(h, "reports")); // SSO, then a role chained from it
+        var before = await provider.GetCredentialsAsync();
+
+        h.Time.Advance(TimeSpan.FromHours(30)); // the lid closed overnight: every timer is late, both sessions long expired
+        var after = await provider.GetCredentialsAsync();
+
+        Assert.NotEqual(before.AccessKeyId, after.AccessKeyId);
+        Assert.True(after.Expiration > h.Time.GetUtcNow());
+        Assert.Equal(2, Count(h, LocalStsCredentialEndpoints.SsoGetRoleCredentialsOperation));
+        Assert.Equal(ReportsSessionArn, after.AssumedRoleArn);
     }
 }

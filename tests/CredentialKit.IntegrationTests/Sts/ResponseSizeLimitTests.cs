@@ -69,7 +69,7 @@ public sealed class ResponseSizeLimitTests
     public async Task CappedContent_StopsReadingOneByteAfterTheLimit()
     {
         var source = new CountingStream(10 * 1024 * 1024);
-        using var content = new CappedContent(new StreamContent(source), 1024 * 1024);
+        using var content = new CappedContent(new StreamContent(source), HttpEdge.Sts);
         await using var stream = await content.ReadAsStreamAsync();
         var buffer = new byte[81920];
 
@@ -86,7 +86,7 @@ public sealed class ResponseSizeLimitTests
     [Fact]
     public async Task CappedContent_BodyWithinTheLimit_ReadWhole()
     {
-        using var content = new CappedContent(new StringContent(new string('x', 1024 * 1024)), 1024 * 1024);
+        using var content = new CappedContent(new StringContent(new string('x', 1024 * 1024)), HttpEdge.Sts);
 
         var text = await content.ReadAsStringAsync();
 

@@ -159,4 +159,60 @@ public sealed class ProfileSourceTests : IDisposable
 
         Assert.Equal(ProviderFixture.SourceAccessKeyId, Assert.Single(_fixture.Provider.Sts.SourceCalls).SignerAccessKeyId);
     }
+
+    /// <summary>
+    /// dev (two hours, signed by the base keys) then prod (two hours, signed by dev's session: role chaining, so one hour),
+    /// as start-up checks them against <paramref name="refreshAhead"/> (issue #17: as configured Roles are).
+    /// </summary>
+    private CredentialKitProfileOptions TwoHourChain(string name, TimeSpan refreshAhead, params string[] roleArns)
+    {
+        File.WriteAllText(_fixture.PathOf("config"), $"""
+            [profile dev]
+            role_arn = {DevArn}
+            source_profile = base
+            duration_seconds = 7200
+
+            [profile prod]
+            role_arn = {ProdArn}
+            source_profile = dev
+            duration_seconds = 7200
+            """);
+        var options = Profile(name, roleArns);
+        options.Refresh.RefreshAhead = refreshAhead;
+        return options;
+    }
+
+    [Fact]
+    public void Create_SecondProfileHopAsksForTwoHours_IsCheckedAgainstTheOneHourItWillGet()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => _fixture.Create(TwoHourChain("prod", TimeSpan.FromMinutes(45))));
+
+        var failure = Assert.Single(error.Failures);
+        Assert.StartsWith($"Profile 'test': Refresh:RefreshAhead ({ProdArn})", failure, StringComparison.Ordinal);
+        Assert.Contains(
+            "is 00:45:00, more than half of Source:ProfileName[prod]:1 duration_seconds (02:00:00, which role chaining cuts to 01:00:00); allowed: at most 00:30:00",
+            failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_FirstProfileHopSignedByKeys_GetsItsTwoHours()
+    {
+        // dev is assumed with the base keys: not role chaining, so 45 minutes fit its two hours.
+        var provider = _fixture.Create(TwoHourChain("dev", TimeSpan.FromMinutes(45)));
+
+        Assert.NotNull(provider);
+    }
+
+    [Fact]
+    public void Create_ConfiguredRoleAfterAProfileRole_IsAChainedHop()
+    {
+        var options = TwoHourChain("dev", TimeSpan.FromMinutes(45), ProviderFixture.BillingArn);
+        options.Roles[0].Duration = TimeSpan.FromHours(2);
+
+        var error = Assert.Throws<OptionsValidationException>(() => _fixture.Create(options));
+
+        Assert.Contains(error.Failures,
+            f => f.Contains("more than half of Roles:0:Duration (02:00:00, which role chaining cuts to 01:00:00)", StringComparison.Ordinal));
+        Assert.DoesNotContain(error.Failures, f => f.Contains("ProfileName[dev]", StringComparison.Ordinal));
+    }
 }

@@ -232,6 +232,67 @@ public sealed class InstanceMetadataSourceTests : IDisposable
         never.SetResult();
     }
 
+    /// <summary>
+    /// Not the SDKs' static stability (botocore and the JavaScript SDK push an expiring or expired IMDS credential's
+    /// expiration 12 to 20 minutes out and keep using it): CredentialKit never hands out an expired credential. It serves
+    /// the held one while usable, retries with backoff, and past its expiration fails clearly until IMDS answers again.
+    /// </summary>
+    [Fact]
+    public async Task OutageAcrossTheHeldSessionsExpiry_ServesItWhileUsable_ThenFailsRatherThanServingItExpired()
+    {
+        await using var provider = _fixture.Create(Options());
+        var held = await provider.GetCredentialsAsync();
+        CredentialsAnswer = _ => new StubAnswer(500, "busy");
+
+        var served = new List<SessionCredentials>();
+        var failures = new List<CredentialRefreshException>();
+        while (Now < held.Expiration + TimeSpan.FromMinutes(30))
+        {
+            _fixture.Provider.Time.Advance(TimeSpan.FromMinutes(1));
+            try
+            {
+                served.Add(await provider.GetCredentialsAsync());
+            }
+            catch (CredentialRefreshException e)
+            {
+                failures.Add(e);
+            }
+
+            await ProviderFixture.WhenIdleAsync(provider);
+        }
+
+        Assert.All(served, c => Assert.Same(held, c));
+        Assert.True(served.Count >= 5 * 60, $"served the held session only {served.Count} times"); // from 5 h on, still usable
+        Assert.True(failures.Count >= 30, "past its expiration every call fails");
+        Assert.All(failures, e => Assert.True(e.IsTransient));
+        Assert.InRange(_stub.Count("GET", RolePath) - 1, 2, 40); // backed off: far fewer than one a minute over the last hour
+
+        CredentialsAnswer = null;
+        _fixture.Provider.Time.Advance(TimeSpan.FromMinutes(30)); // past any backoff
+        var after = await provider.GetCredentialsAsync();
+        Assert.NotSame(held, after);
+        Assert.True(after.Expiration > Now);
+    }
+
+    [Fact]
+    public async Task ImdsAnswersAnExpiredCredential_ItIsNeverHandedOut()
+    {
+        await using var provider = _fixture.Create(Options());
+        var held = await provider.GetCredentialsAsync();
+        CredentialsAnswer = _ => new StubAnswer(200, MetadataStub.CredentialsJson(Now - TimeSpan.FromMinutes(1), "ASIAMETADATAEXPIRED1", imds: true));
+
+        _fixture.Provider.Time.Advance(TimeSpan.FromHours(5) + TimeSpan.FromMinutes(55)); // inside the refresh window
+        Assert.Same(held, await provider.GetCredentialsAsync());
+        await ProviderFixture.WhenIdleAsync(provider);
+        Assert.Same(held, await provider.GetCredentialsAsync()); // the expired answer did not replace it
+
+        _fixture.Provider.Time.Advance(TimeSpan.FromMinutes(10)); // past the held session's expiration
+        var error = await Assert.ThrowsAsync<CredentialRefreshException>(() => provider.GetCredentialsAsync().AsTask());
+
+        Assert.Equal(RefreshDefaults.SessionTooShortErrorCode, error.ErrorCode);
+        Assert.True(_stub.Count("GET", RolePath) >= 2);
+    }
+
     [Fact]
     public void Create_MetadataDisabled_FailsAtStart()
     {

@@ -8,22 +8,29 @@ namespace CredentialKit;
 /// it) fails with <see cref="StsResponseTooLargeException"/> before the excess is read, so nothing is buffered whole.
 /// </summary>
 /// <remarks>
-/// The body is also bound to the request's cancellation (the attempt timeout): when it fires, the connection is closed
-/// under any read in progress, which then fails as cancelled. The SDK reads the body with calls that do not all observe a
-/// token, so without this a body trickling a byte every few seconds keeps an attempt alive past its timeout.
+/// The body is also bound to the request's cancellation (the attempt timeout, or the edge's own request bound): when it
+/// fires, the connection is closed under any read in progress, which then fails as cancelled (or, when the edge's bound
+/// ran out, as a <see cref="TimeoutException"/>). The SDK reads the body with calls that do not all observe a token, so
+/// without this a body trickling a byte every few seconds keeps a request alive past its timeout.
 /// </remarks>
 internal sealed class CappedContent : HttpContent
 {
     private readonly HttpContent _inner;
-    private readonly long _limit;
+    private readonly HttpEdge _edge;
     private readonly CancellationToken _abortOn;
+    private readonly RequestBound? _bound;
     private readonly CancellationTokenRegistration _abort;
 
-    public CappedContent(HttpContent inner, long limit, CancellationToken abortOn = default)
+    /// <param name="inner">The body as received.</param>
+    /// <param name="edge">The limit and the endpoint's name for messages.</param>
+    /// <param name="abortOn">Closes the connection under a read in progress when it fires.</param>
+    /// <param name="bound">The request's time limit, if the edge set one; disposed with this content.</param>
+    public CappedContent(HttpContent inner, HttpEdge edge, CancellationToken abortOn = default, RequestBound? bound = null)
     {
         _inner = inner;
-        _limit = limit;
+        _edge = edge;
         _abortOn = abortOn;
+        _bound = bound;
         foreach (var header in inner.Headers)
         {
             Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -34,10 +41,10 @@ internal sealed class CappedContent : HttpContent
     }
 
     protected override async Task<Stream> CreateContentReadStreamAsync() =>
-        new CappedStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), _limit, _inner.Headers.ContentLength, _abortOn);
+        new CappedStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), this);
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new CappedStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _limit, _inner.Headers.ContentLength, _abortOn);
+        new CappedStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), this);
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
@@ -60,13 +67,17 @@ internal sealed class CappedContent : HttpContent
         {
             _abort.Dispose();
             _inner.Dispose();
+            _bound?.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
-    private sealed class CappedStream(Stream inner, long limit, long? declaredLength, CancellationToken abortOn) : Stream
+    private sealed class CappedStream(Stream inner, CappedContent owner) : Stream
     {
+        private readonly long _limit = owner._edge.MaximumResponseBytes;
+        private readonly long? _declaredLength = owner._inner.Headers.ContentLength;
+        private readonly CancellationToken _abortOn = owner._abortOn;
         private long _read;
 
         public override bool CanRead => true;
@@ -89,7 +100,7 @@ internal sealed class CappedContent : HttpContent
             {
                 return Count(inner.Read(buffer, offset, Allowed(count)));
             }
-            catch (Exception e) when (abortOn.IsCancellationRequested && e is IOException or ObjectDisposedException or HttpRequestException)
+            catch (Exception e) when (_abortOn.IsCancellationRequested && e is IOException or ObjectDisposedException or HttpRequestException)
             {
                 throw Aborted(e);
             }
@@ -101,7 +112,7 @@ internal sealed class CappedContent : HttpContent
             {
                 return Count(await inner.ReadAsync(buffer[..Allowed(buffer.Length)], cancellationToken).ConfigureAwait(false));
             }
-            catch (Exception e) when (abortOn.IsCancellationRequested && e is IOException or ObjectDisposedException or HttpRequestException)
+            catch (Exception e) when (_abortOn.IsCancellationRequested && e is IOException or ObjectDisposedException or HttpRequestException)
             {
                 throw Aborted(e);
             }
@@ -130,33 +141,35 @@ internal sealed class CappedContent : HttpContent
             base.Dispose(disposing);
         }
 
-        // The read failed because the attempt's timeout closed the connection: a cancellation, as the pipeline expects.
-        private OperationCanceledException Aborted(Exception e) =>
-            new("The STS response body was still being read when the attempt was cancelled.", e, abortOn);
+        // The read failed because a timeout closed the connection: the edge's own bound is a timeout; the attempt's
+        // timeout (or the caller) a cancellation, as the pipeline expects.
+        private Exception Aborted(Exception e) => owner._bound is { TimedOut: true } bound
+            ? new TimeoutException($"The {owner._edge.EndpointName}'s response body was still being read when its {ValueText.Duration(bound.Timeout)} ran out.", e)
+            : new OperationCanceledException($"The {owner._edge.EndpointName}'s response body was still being read when the attempt was cancelled.", e, _abortOn);
 
         // Ask for at most one byte past the limit: enough to tell "exactly at the limit" from "over it".
         private int Allowed(int count)
         {
-            if (declaredLength > limit)
+            if (_declaredLength > _limit)
             {
-                throw new StsResponseTooLargeException(limit);
+                throw new StsResponseTooLargeException(owner._edge.EndpointName, _limit);
             }
 
-            return (int)Math.Min(count, Math.Max(1, limit + 1 - _read));
+            return (int)Math.Min(count, Math.Max(1, _limit + 1 - _read));
         }
 
         private int Count(int read)
         {
             _read += read;
-            return _read > limit ? throw new StsResponseTooLargeException(limit) : read;
+            return _read > _limit ? throw new StsResponseTooLargeException(owner._edge.EndpointName, _limit) : read;
         }
     }
 }
 
-/// <summary>An STS response body longer than CredentialKit reads.</summary>
+/// <summary>A response body (of STS or another AWS endpoint) longer than CredentialKit reads.</summary>
 /// <remarks>
 /// An <see cref="XmlException"/> on purpose: to the SDK and to CredentialKit's classifier it is a response that could
 /// not be read, that is a transient <c>MalformedResponse</c>, retried like a truncated one.
 /// </remarks>
-internal sealed class StsResponseTooLargeException(long limit)
-    : XmlException($"The STS response is longer than {limit} bytes, the most CredentialKit reads; it was not read further.");
+internal sealed class StsResponseTooLargeException(string endpointName, long limit)
+    : XmlException($"The {endpointName}'s response is longer than {limit} bytes, the most CredentialKit reads; it was not read further.");
