@@ -20,7 +20,6 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
     private readonly StsCallPipeline _pipeline;
     private readonly SharedStsClients.Entry _clients;
     private readonly SessionDurationFallback _duration;
-    private readonly ExpectedIdentity _identity;
 
     /// <summary>Creates the fetcher of one hop.</summary>
     /// <param name="template">The request.</param>
@@ -43,7 +42,6 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
         _logger = context.LoggerFactory.CreateLogger("CredentialKit.CredentialProvider");
         _pipeline = new StsCallPipeline(settings, context);
         _duration = new SessionDurationFallback(template.Duration);
-        _identity = ExpectedIdentity.AssumedRole(template.RoleArn, template.RoleSessionName);
         if (template.IsDurationClamped)
         {
             Log.DurationClampedForChaining(_logger, template.RoleArn, template.RequestedDuration, template.Duration);
@@ -145,7 +143,9 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
 #pragma warning disable CS0618 // STS still sends PackedPolicySize on the wire; the SDK marks the property obsolete in favour of a newer member.
         var packedPolicySize = response.PackedPolicySize;
 #pragma warning restore CS0618
-        _identity.Check(Operation, response.AssumedRoleUser?.Arn);
+        // Derived per answer, not held: a fetcher lives as long as its hop, and a tenant's hop should not carry the parsed
+        // parts of its ARN for a check that runs once per refresh.
+        ExpectedIdentity.AssumedRole(_template.RoleArn, _template.RoleSessionName).Check(Operation, response.AssumedRoleUser?.Arn);
         return StsResponses.ToSessionCredentials(credentials, response.AssumedRoleUser?.Arn, response.SourceIdentity, packedPolicySize, region);
     }
 

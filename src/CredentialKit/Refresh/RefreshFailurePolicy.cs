@@ -6,7 +6,7 @@ namespace CredentialKit;
 /// that coalesces invalidations. A decision per event; the session applies it.
 /// </summary>
 /// <remarks>Every method but <see cref="CachedErrorAt"/> is called under the session's lock.</remarks>
-internal sealed class RefreshFailurePolicy(RefreshSettings settings, RefreshSchedule schedule, TimeProvider timeProvider)
+internal sealed class RefreshFailurePolicy(RefreshSchedule schedule, TimeProvider timeProvider)
 {
     private volatile FailureRecord? _failure;
     private Deadline? _retryAt;
@@ -58,9 +58,9 @@ internal sealed class RefreshFailurePolicy(RefreshSettings settings, RefreshSche
         retryAt = default;
         var backoffUntil = schedule.OutageBackoffUntil(_consecutiveFailures, now);
         var tooShort = error.ErrorCode == RefreshDefaults.SessionTooShortErrorCode;
-        if (tooShort && backoffUntil.RemainingAt(now) < settings.ErrorCacheDuration)
+        if (tooShort && backoffUntil.RemainingAt(now) < schedule.Settings.ErrorCacheDuration)
         {
-            backoffUntil = Deadline.After(now, settings.ErrorCacheDuration);
+            backoffUntil = Deadline.After(now, schedule.Settings.ErrorCacheDuration);
         }
 
         _retryAt = backoffUntil;
@@ -70,9 +70,9 @@ internal sealed class RefreshFailurePolicy(RefreshSettings settings, RefreshSche
             // callers and the timer share the doubling backoff (never shorter than the error cache).
             _failure = new FailureRecord(error, backoffUntil);
         }
-        else if (settings.ErrorCacheDuration > TimeSpan.Zero)
+        else if (schedule.Settings.ErrorCacheDuration > TimeSpan.Zero)
         {
-            _failure = new FailureRecord(error, Deadline.After(now, settings.ErrorCacheDuration));
+            _failure = new FailureRecord(error, Deadline.After(now, schedule.Settings.ErrorCacheDuration));
         }
 
         return null;

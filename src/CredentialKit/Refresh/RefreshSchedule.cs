@@ -3,6 +3,9 @@ namespace CredentialKit;
 /// <summary>Decides when a freshly issued session should be refreshed, and when to retry after a failure.</summary>
 internal sealed class RefreshSchedule(RefreshSettings settings, Func<double> random)
 {
+    /// <summary>Gets the settings this schedule plans with.</summary>
+    public RefreshSettings Settings => settings;
+
     /// <summary>
     /// Plans a new session from the expiry <paramref name="timing"/> measured on STS's clock. Every moment is an offset
     /// from <paramref name="now"/> on both local clocks, from the shorter of the lifetimes the two clocks leave.

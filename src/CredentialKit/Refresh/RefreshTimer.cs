@@ -5,12 +5,12 @@ namespace CredentialKit;
 /// calls the session back when it is due. The session decides when; this keeps the timer's quirks out of that decision.
 /// </summary>
 /// <remarks>
-/// Every method but the callback is called under the session's lock (<paramref name="gate"/>), which is why a callback
+/// Every method but the callback is called under the session's lock (this object, <see cref="RefreshingSession.Gate"/>), which is why a callback
 /// that a clock runs inside <see cref="ITimer.Change"/> on the same thread is deferred to the thread pool.
 /// </remarks>
-internal sealed class RefreshTimer(RefreshingSession owner, TimeProvider timeProvider, object gate, RefreshTelemetry telemetry)
+internal sealed class RefreshTimer(RefreshingSession owner)
 {
-    private readonly RefreshTelemetry _telemetry = telemetry;
+    private readonly RefreshingSession _owner = owner;
     private ITimer? _timer;
 
     /// <summary>Gets whether a timer object exists (armed or disarmed); for test failure messages.</summary>
@@ -92,7 +92,7 @@ internal sealed class RefreshTimer(RefreshingSession owner, TimeProvider timePro
         {
             using (ExecutionContext.SuppressFlow())
             {
-                _timer = timeProvider.CreateTimer(static state => ((RefreshTimer)state!).OnFired(), this, due, Timeout.InfiniteTimeSpan);
+                _timer = _owner.TimeProvider.CreateTimer(static state => ((RefreshTimer)state!).OnFired(), this, due, Timeout.InfiniteTimeSpan);
             }
         }
         else
@@ -113,11 +113,11 @@ internal sealed class RefreshTimer(RefreshingSession owner, TimeProvider timePro
 
     private void OnFired()
     {
-        if (Monitor.IsEntered(gate))
+        if (Monitor.IsEntered(this))
         {
             // Some clocks (FakeTimeProvider) fire a timer that is due at once inside Change, on this thread, while the
             // session holds its lock: run it after the session's transition completes instead of in the middle of it.
-            _telemetry.TimerDeferred();
+            _owner.TelemetrySink.TimerDeferred();
             ThreadPool.UnsafeQueueUserWorkItem(
                 static timer =>
                 {
@@ -127,7 +127,7 @@ internal sealed class RefreshTimer(RefreshingSession owner, TimeProvider timePro
                     }
                     finally
                     {
-                        timer._telemetry.DeferredTimerRan();
+                        timer._owner.TelemetrySink.DeferredTimerRan();
                     }
                 },
                 this,
@@ -135,6 +135,6 @@ internal sealed class RefreshTimer(RefreshingSession owner, TimeProvider timePro
             return;
         }
 
-        owner.OnTimer();
+        _owner.OnTimer();
     }
 }

@@ -21,7 +21,6 @@ internal sealed class RefreshingSession : IDisposable
     private readonly RefreshTelemetry _telemetry;
     private readonly RefreshFailurePolicy _failures;
     private readonly RefreshTimer _timer;
-    private readonly object _gate = new();
     private volatile SessionSnapshot? _snapshot;
     private volatile bool _disposed;
     private bool _held;
@@ -37,8 +36,8 @@ internal sealed class RefreshingSession : IDisposable
         _context = context;
         ProfileName = profileName;
         _telemetry = new RefreshTelemetry(context, fetcher.RoleArn, profileName);
-        _failures = new RefreshFailurePolicy(settings, _schedule, context.TimeProvider);
-        _timer = new RefreshTimer(this, context.TimeProvider, _gate, _telemetry);
+        _failures = new RefreshFailurePolicy(_schedule, context.TimeProvider);
+        _timer = new RefreshTimer(this);
     }
 
     public TimeProvider TimeProvider => _context.TimeProvider;
@@ -57,6 +56,12 @@ internal sealed class RefreshingSession : IDisposable
 
     /// <summary>Gets the session's telemetry sink, through which tests observe its refreshes (<see cref="RefreshTelemetry.WhenIdleAsync"/>).</summary>
     internal RefreshTelemetry TelemetrySink => _telemetry;
+
+    /// <summary>
+    /// Gets the session's lock. The timer object doubles as it: it is private to this session, and a tenant's session
+    /// holds one object fewer.
+    /// </summary>
+    internal object Gate => _timer;
 
     /// <summary>Gets the current snapshot; for tests.</summary>
     internal SessionSnapshot? Snapshot => _snapshot;
@@ -105,7 +110,7 @@ internal sealed class RefreshingSession : IDisposable
     public void Invalidate(SessionCredentials? rejected)
     {
         InvalidationIgnored? ignored;
-        lock (_gate)
+        lock (Gate)
         {
             ignored = _failures.DecideDrop(_snapshot, rejected);
             if (ignored is null)
@@ -121,7 +126,7 @@ internal sealed class RefreshingSession : IDisposable
     public CredentialProviderStatus GetStatus()
     {
         var snapshot = Current(out var now);
-        lock (_gate)
+        lock (Gate)
         {
             return SessionStatuses.Describe(RoleArn, snapshot, now, _disposed, _refreshCount, _lastErrorCode);
         }
@@ -141,7 +146,7 @@ internal sealed class RefreshingSession : IDisposable
         }
 
         TimeSpan jump;
-        lock (_gate)
+        lock (Gate)
         {
             if (!RebaseLocked(now, out jump))
             {
@@ -156,7 +161,7 @@ internal sealed class RefreshingSession : IDisposable
         return snapshot;
     }
 
-    // Called under _gate.
+    // Called under Gate.
     private bool RebaseLocked(ClockReading now, out TimeSpan jump)
     {
         jump = default;
@@ -173,7 +178,7 @@ internal sealed class RefreshingSession : IDisposable
     /// <summary>The cache holds the session (its first lease): timer and gauge (in <paramref name="gaugeSlot"/>) run until <see cref="OnReleased"/>.</summary>
     public void OnHeld(int gaugeSlot)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (!_disposed)
             {
@@ -187,13 +192,13 @@ internal sealed class RefreshingSession : IDisposable
     /// <summary>The cache released its last lease: a session nobody holds stops calling STS and costs no timer and no gauge series.</summary>
     public void OnReleased()
     {
-        lock (_gate)
+        lock (Gate)
         {
             StopLocked();
         }
     }
 
-    // Called under _gate: no timer object stays alive, and no snapshot update lands in the slot once the cache returns it.
+    // Called under Gate: no timer object stays alive, and no snapshot update lands in the slot once the cache returns it.
     private void StopLocked()
     {
         _held = false;
@@ -204,7 +209,7 @@ internal sealed class RefreshingSession : IDisposable
     public void Dispose()
     {
         InflightRefresh? abandoned;
-        lock (_gate)
+        lock (Gate)
         {
             if (_disposed)
             {
@@ -255,7 +260,7 @@ internal sealed class RefreshingSession : IDisposable
     private Task<SessionCredentials> JoinOrBeginRefresh(out InflightRefresh? begun)
     {
         begun = null;
-        lock (_gate)
+        lock (Gate)
         {
             if (_disposed)
             {
@@ -301,7 +306,7 @@ internal sealed class RefreshingSession : IDisposable
     internal void OnSucceeded(InflightRefresh refresh, SessionCredentials credentials, SessionTiming timing, ClockReading now, RefreshTrigger trigger, long started, Activity? activity)
     {
         var snapshot = _schedule.Plan(credentials, timing, now);
-        lock (_gate)
+        lock (Gate)
         {
             if (_disposed)
             {
@@ -327,7 +332,7 @@ internal sealed class RefreshingSession : IDisposable
         var now = ClockReading.Now(TimeProvider);
         SessionSnapshot? stillUsable;
         Deadline retryAt;
-        lock (_gate)
+        lock (Gate)
         {
             if (_disposed)
             {
@@ -353,7 +358,7 @@ internal sealed class RefreshingSession : IDisposable
     /// <summary>Ends a refresh that finished without an outcome (the end of the refresh itself threw): no waiter may hang on it.</summary>
     internal void Abandon(InflightRefresh refresh)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (ReferenceEquals(_inflight, refresh))
             {
@@ -366,7 +371,7 @@ internal sealed class RefreshingSession : IDisposable
 
     internal static string ProfileSuffix(string? profileName) => profileName is null ? string.Empty : $" (profile '{profileName}')";
 
-    // Called under _gate at the end of every transition (see RefreshTimer.Keep).
+    // Called under Gate at the end of every transition (see RefreshTimer.Keep).
     private void ArmTimer(ClockReading now) =>
         _timer.Keep(_settings.BackgroundRefresh && !_disposed && _held, _inflight is not null, _snapshot, _failures.RetryAt, now);
 
@@ -376,7 +381,7 @@ internal sealed class RefreshingSession : IDisposable
         InflightRefresh? refresh = null;
         var jumped = false;
         TimeSpan jump = default;
-        lock (_gate)
+        lock (Gate)
         {
             if (_settings.BackgroundRefresh && !_disposed && _held && _inflight is null)
             {
