@@ -43,10 +43,11 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
     public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
     {
         var last = _last;
-        var result = await _coordinator.RefreshAsync(HopKey, last?.Credentials, RequiredLifetime(last), _fetchFromSts, cancellationToken).ConfigureAwait(false);
+        var result = await _coordinator.RefreshAsync(
+            HopKey, last?.Credentials, RequiredLifetime(last), _fetchFromSts, cancellationToken, last?.UsableUntil).ConfigureAwait(false);
         var now = ClockReading.Now(_time);
         var lifetime = SessionTiming.Measure(result.Credentials, StsClockObservation.CurrentLast, now).ExpiresAt.RemainingAt(now);
-        _last = new Issued(result.Credentials, lifetime, result.Outcome);
+        _last = new Issued(result.Credentials, lifetime, Deadline.After(now, lifetime - _settings.MinimumLifetime), result.Outcome);
 
         // On the refresh's span (current here: the refresh awaits this call inside it), so traces and the fleet bench can
         // tell an adoption from an STS call; the same values as the shared-store refresh metric's outcome tag.
@@ -76,6 +77,9 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
         return window > _settings.MinimumLifetime ? window : _settings.MinimumLifetime;
     }
 
-    /// <summary>The session this process got last for the hop (the one it holds), and its lifetime when it got it.</summary>
-    private sealed record Issued(SessionCredentials Credentials, TimeSpan Lifetime, SharedRefreshOutcome Outcome);
+    /// <summary>
+    /// The session this process got last for the hop (the one it holds), its lifetime when it got it, and until when it
+    /// stays above the minimum lifetime (on both local clocks).
+    /// </summary>
+    private sealed record Issued(SessionCredentials Credentials, TimeSpan Lifetime, Deadline UsableUntil, SharedRefreshOutcome Outcome);
 }

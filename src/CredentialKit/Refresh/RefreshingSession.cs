@@ -53,7 +53,7 @@ internal sealed class RefreshingSession : IDisposable
     {
         _fetcher = fetcher;
         _settings = settings;
-        _schedule = context.ScheduleFor(settings);
+        _schedule = context.ScheduleFor(settings, fetcher);
         _context = context;
         ProfileName = profileName;
     }
