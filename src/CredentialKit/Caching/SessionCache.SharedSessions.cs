@@ -43,9 +43,10 @@ public sealed partial class SessionCache
     /// <param name="fetcher">The hop's own STS fetcher.</param>
     /// <param name="fleetIdentity">The hop's <see cref="FleetHopIdentity"/>, or <see langword="null"/> to keep it per-process.</param>
     /// <param name="settings">The hop's refresh settings (how long an adopted session must live).</param>
-    internal ISessionFetcher ShareThrough(ISessionFetcher fetcher, string? fleetIdentity, RefreshSettings settings) =>
+    /// <param name="sts">The hop's STS endpoint: with the signer's account, the fleet STS budget's bucket.</param>
+    internal ISessionFetcher ShareThrough(ISessionFetcher fetcher, string? fleetIdentity, RefreshSettings settings, StsOptions? sts = null) =>
         _sharedSessions is { } shared && fleetIdentity is not null
-            ? new SharedSessionFetcher(fetcher, fleetIdentity, shared.Coordinator, settings, Context.TimeProvider)
+            ? new SharedSessionFetcher(fetcher, fleetIdentity, shared.Coordinator, settings, Context.TimeProvider, sts)
             : fetcher;
 
     /// <summary>

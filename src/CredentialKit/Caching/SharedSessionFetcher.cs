@@ -19,7 +19,10 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
     /// <summary>The refresh span's tag that says how a shared hop got its session (<c>adopted</c>, <c>fetched_and_shared</c>, …).</summary>
     public const string SharedOutcomeTag = "credentialkit.shared_store.outcome";
 
-    public SharedSessionFetcher(ISessionFetcher inner, string hopKey, SharedSessionCoordinator coordinator, RefreshSettings settings, TimeProvider timeProvider)
+    private readonly string _budgetScope;
+
+    public SharedSessionFetcher(
+        ISessionFetcher inner, string hopKey, SharedSessionCoordinator coordinator, RefreshSettings settings, TimeProvider timeProvider, StsOptions? sts = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(hopKey);
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
@@ -28,6 +31,7 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         HopKey = hopKey;
         _fetchFromSts = _inner.FetchAsync;
+        _budgetScope = FleetStsBudgetScope.For(_inner.RoleArn, _inner.Parent?.Session.RoleArn, sts);
     }
 
     /// <summary>Gets the hop's fleet-wide fingerprint (<see cref="FleetHopIdentity"/>).</summary>
@@ -43,6 +47,9 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
     public async Task<SessionCredentials> FetchAsync(CancellationToken cancellationToken)
     {
         var last = _last;
+
+        // The STS calls of this refresh (if any) count against the fleet's budget of the hop's account and region.
+        FleetStsBudgetScope.Set(_budgetScope);
         var result = await _coordinator.RefreshAsync(
             HopKey, last?.Credentials, RequiredLifetime(last), _fetchFromSts, cancellationToken, last?.UsableUntil).ConfigureAwait(false);
         var now = ClockReading.Now(_time);
