@@ -75,9 +75,11 @@ internal sealed class FleetStsPacer
     /// <param name="cancellationToken">The refresh's token.</param>
     public async ValueTask AcquireAsync(string scope, DateTimeOffset? usableUntil, CancellationToken cancellationToken)
     {
-        // One caller per process and bucket asks the store at a time; the others queue here, behind the local limiter's
-        // order. Without it every queued call of a warm-up would poll Redis at every emission interval.
-        var asker = _askers.GetOrAdd(scope, static _ => new SemaphoreSlim(1, 1));
+        // One caller per process, bucket and kind (urgent or not) asks the store at a time; the others queue here, behind
+        // the local limiter's order. Without it every queued call of a warm-up would poll Redis at every emission
+        // interval; per kind, so an urgent refresh never queues behind a warm-up call the bucket keeps waiting.
+        var urgent = IsUrgent(usableUntil);
+        var asker = _askers.GetOrAdd(urgent ? "!" + scope : scope, static _ => new SemaphoreSlim(1, 1));
         await asker.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -89,6 +91,8 @@ internal sealed class FleetStsPacer
         }
     }
 
+    private bool IsUrgent(DateTimeOffset? usableUntil) => usableUntil is { } until && until - _time.GetUtcNow() <= _urgentHorizon;
+
     private async ValueTask AskAsync(string scope, DateTimeOffset? usableUntil, CancellationToken cancellationToken)
     {
         while (true)
@@ -99,7 +103,7 @@ internal sealed class FleetStsPacer
                 return;
             }
 
-            var urgent = usableUntil is { } until && until - _time.GetUtcNow() <= _urgentHorizon;
+            var urgent = IsUrgent(usableUntil);
             FleetStsBudgetDecision decision;
             try
             {

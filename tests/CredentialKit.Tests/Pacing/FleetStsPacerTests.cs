@@ -48,6 +48,21 @@ public class FleetStsPacerTests
     }
 
     [Fact]
+    public async Task AcquireAsync_WarmUpCallWaitingOnTheBucket_UrgentRefreshDoesNotQueueBehindIt()
+    {
+        // The bucket has only its urgent reserve left: warm-up calls keep being told to wait, urgent ones are granted.
+        _budget.Answer = r => r.Urgent ? FleetStsBudgetDecision.Grant : FleetStsBudgetDecision.Wait(TimeSpan.FromSeconds(1));
+        var sut = CreateSut();
+
+        var warmUp = sut.AcquireAsync(Scope, usableUntil: null, CancellationToken.None).AsTask();
+        await Task.Yield();
+        await sut.AcquireAsync(Scope, _time.GetUtcNow().AddSeconds(10), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(warmUp.IsCompleted);
+        Assert.Equal(1, sut.Granted);
+    }
+
+    [Fact]
     public async Task AcquireAsync_BudgetFails_GoesAheadAtOnce_AndSkipsTheBudgetForTheCoolDown()
     {
         _budget.Fail = true;
@@ -135,12 +150,14 @@ public class FleetStsPacerTests
 
         public bool Hang { get; set; }
 
+        public Func<FleetStsBudgetRequest, FleetStsBudgetDecision>? Answer { get; set; }
+
         public ValueTask<FleetStsBudgetDecision> TryAcquireAsync(FleetStsBudgetRequest request, CancellationToken cancellationToken = default)
         {
             Requests.Add(request);
             return Fail ? ValueTask.FromException<FleetStsBudgetDecision>(new InvalidOperationException("down"))
                 : Hang ? new ValueTask<FleetStsBudgetDecision>(new TaskCompletionSource<FleetStsBudgetDecision>().Task)
-                : ValueTask.FromResult(Answers.Dequeue());
+                : ValueTask.FromResult(Answer?.Invoke(request) ?? Answers.Dequeue());
         }
     }
 
