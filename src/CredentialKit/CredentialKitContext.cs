@@ -47,4 +47,14 @@ internal sealed class CredentialKitContext(
     /// <summary>The refresh planner for <paramref name="settings"/>: stateless, so one per distinct settings serves every session.</summary>
     public RefreshSchedule ScheduleFor(RefreshSettings settings) =>
         _schedules.TryGetValue(settings, out var schedule) ? schedule : _schedules.GetOrAdd(settings, s => new RefreshSchedule(s, Random));
+
+    /// <summary>
+    /// The refresh planner for a session fetched by <paramref name="fetcher"/>: a hop the fleet shares draws its refresh
+    /// jitter from its fleet key (<see cref="FleetRefreshJitter"/>), so the fleet's roles spread over the window; any other
+    /// hop uses the planner of its settings.
+    /// </summary>
+    public RefreshSchedule ScheduleFor(RefreshSettings settings, ISessionFetcher fetcher) =>
+        fetcher is SharedSessionFetcher shared
+            ? new RefreshSchedule(settings, Random, FleetRefreshJitter.For(shared.HopKey, Random))
+            : ScheduleFor(settings);
 }

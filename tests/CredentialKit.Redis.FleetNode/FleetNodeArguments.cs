@@ -15,13 +15,24 @@ internal sealed record FleetNodeArguments(
     string RoleSessionName,
     TimeSpan? StoreTimeout = null,
     int Hops = 2,
-    TimeSpan StsClockOffset = default)
+    TimeSpan StsClockOffset = default,
+    int Tenants = 0,
+    int FirstTenant = 0,
+    int? FleetRequestsPerSecond = null,
+    int? FleetBurst = null)
 {
+    /// <summary>The account of the tenant roles of <c>--tenants</c> mode (the test's LocalSts adds them, trusting hub).</summary>
+    public const string TenantAccountId = "555566667777";
+
+    /// <summary>The role ARN of tenant <paramref name="index"/>.</summary>
+    public static string TenantRoleArn(int index) => $"arn:aws:iam::{TenantAccountId}:role/tenant-{index}";
+
     public const string Usage =
         "usage: CredentialKit.Redis.FleetNode --sts <LocalSts endpoint> [--redis <StackExchange.Redis configuration>] " +
         "[--key-ring <directory shared by the fleet>] [--prefix <key prefix>] [--duration <s>] [--interval-ms <ms>] " +
         "[--refresh-ahead <s>] [--minimum-lifetime <s>] [--session-name <name>] [--store-timeout <s>] [--hops 2|3] " +
-        "[--sts-offset <s>: STS's clock minus this machine's, to judge lifetimes on STS's clock]";
+        "[--sts-offset <s>: STS's clock minus this machine's, to judge lifetimes on STS's clock] " +
+        "[--tenants <n> --first-tenant <i>: warm n tenant roles through hub, then exit] [--fleet-rps <n>] [--fleet-burst <n>]";
 
     public static FleetNodeArguments Parse(string[] args)
     {
@@ -51,7 +62,11 @@ internal sealed record FleetNodeArguments(
             Get("session-name") ?? "fleet",
             Get("store-timeout") is { } storeTimeout ? TimeSpan.FromSeconds(double.Parse(storeTimeout, CultureInfo.InvariantCulture)) : null,
             Get("hops") is { } hops ? int.Parse(hops, CultureInfo.InvariantCulture) : 2,
-            Seconds("sts-offset", 0));
+            Seconds("sts-offset", 0),
+            Get("tenants") is { } tenants ? int.Parse(tenants, CultureInfo.InvariantCulture) : 0,
+            Get("first-tenant") is { } first ? int.Parse(first, CultureInfo.InvariantCulture) : 0,
+            Get("fleet-rps") is { } rps ? int.Parse(rps, CultureInfo.InvariantCulture) : null,
+            Get("fleet-burst") is { } burst ? int.Parse(burst, CultureInfo.InvariantCulture) : null);
         if (parsed.Hops is not (2 or 3))
         {
             throw new ArgumentException($"--hops is {parsed.Hops}; it must be 2 (hub, reports) or 3 (hub, reports, warehouse). {Usage}");

@@ -38,7 +38,11 @@ await using var store = arguments.Redis is null ? null : new RedisSharedSessionS
     TimeProvider = time,
     OperationTimeout = arguments.StoreTimeout ?? new RedisSharedSessionStoreOptions().OperationTimeout,
 });
-await using var cache = new SessionCache(new SessionCacheOptions { TimeProvider = time, SharedStore = store });
+var logEvents = new EventCountingLoggerFactory();
+var cacheOptions = new SessionCacheOptions { TimeProvider = time, SharedStore = store, LoggerFactory = logEvents };
+cacheOptions.FleetStsRequestsPerSecond = arguments.FleetRequestsPerSecond ?? cacheOptions.FleetStsRequestsPerSecond;
+cacheOptions.FleetStsRequestBurst = arguments.FleetBurst ?? cacheOptions.FleetStsRequestBurst;
+await using var cache = new SessionCache(cacheOptions);
 
 var options = new CredentialKitProfileOptions
 {
@@ -51,7 +55,12 @@ var options = new CredentialKitProfileOptions
     Sts = { ServiceUrl = arguments.StsEndpoint, AuthenticationRegion = "us-east-1" },
     Refresh = { RefreshAhead = arguments.RefreshAhead, MinimumLifetime = arguments.MinimumLifetime },
 };
-if (arguments.Hops == 3)
+if (arguments.Tenants > 0)
+{
+    // Tenant mode: the tenants trust hub, so the provider they are assumed through is the hub hop.
+    options.Roles.RemoveAt(1);
+}
+else if (arguments.Hops == 3)
 {
     // A third account whose role trusts reports sessions; the bench's LocalSts adds it (see FleetRedisSuite).
     options.Roles.Add(new AssumeRoleOptions { RoleArn = "arn:aws:iam::777788889999:role/warehouse", RoleSessionName = arguments.RoleSessionName });
@@ -79,6 +88,11 @@ using var refreshListener = new System.Diagnostics.ActivityListener
 };
 System.Diagnostics.ActivitySource.AddActivityListener(refreshListener);
 await using var provider = CredentialProvider.Create(options, cache, profileName: "fleet");
+
+if (arguments.Tenants > 0)
+{
+    return await TenantWarmUp.RunAsync(provider, arguments, logEvents, stop.Token);
+}
 
 long calls = 0, failures = 0, belowMinimum = 0;
 string? lastError = null;

@@ -43,9 +43,11 @@ public sealed partial class SessionCache
     /// <param name="fetcher">The hop's own STS fetcher.</param>
     /// <param name="fleetIdentity">The hop's <see cref="FleetHopIdentity"/>, or <see langword="null"/> to keep it per-process.</param>
     /// <param name="settings">The hop's refresh settings (how long an adopted session must live).</param>
-    internal ISessionFetcher ShareThrough(ISessionFetcher fetcher, string? fleetIdentity, RefreshSettings settings) =>
+    /// <param name="sts">The hop's STS endpoint: with the signer's account, the fleet STS budget's bucket.</param>
+    /// <param name="signerRoleArn">The parent hop's role, whose account the hop's STS calls count against; none for a first hop.</param>
+    internal ISessionFetcher ShareThrough(ISessionFetcher fetcher, string? fleetIdentity, RefreshSettings settings, StsOptions? sts = null, string? signerRoleArn = null) =>
         _sharedSessions is { } shared && fleetIdentity is not null
-            ? new SharedSessionFetcher(fetcher, fleetIdentity, shared.Coordinator, settings, Context.TimeProvider)
+            ? new SharedSessionFetcher(fetcher, fleetIdentity, shared.Coordinator, settings, Context.TimeProvider, sts, signerRoleArn)
             : fetcher;
 
     /// <summary>

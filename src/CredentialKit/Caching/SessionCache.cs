@@ -178,12 +178,15 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.StsRequestBurst,
                 $"SessionCacheOptions.StsRequestBurst must be from 1 to {StsRateLimitDefaults.MaximumBurst} (STS calls).");
         }
+
+        FleetStsPacer.Validate(options);
     }
 
     private static StsRateLimiter? CreateStsRateLimiter(SessionCacheOptions options, TimeProvider timeProvider) =>
         options.StsRequestsPerSecond == 0
             ? null
-            : new StsRateLimiter(timeProvider, options.StsRequestsPerSecond, options.StsRequestBurst, StsRateLimitDefaults.UrgentHorizon);
+            : new StsRateLimiter(timeProvider, options.StsRequestsPerSecond, options.StsRequestBurst, StsRateLimitDefaults.UrgentHorizon,
+                FleetStsPacer.Create(options, timeProvider, options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
 
     /// <summary>Gets the pace of STS calls over this cache, or <see langword="null"/> when off; for tests and benchmarks.</summary>
     internal StsRateLimiter? StsRateLimiter => Context.StsRateLimiter;

@@ -67,6 +67,23 @@ public sealed class SessionCacheOptions
     public int StsRequestBurst { get; set; } = StsRateLimitDefaults.Burst;
 
     /// <summary>
+    /// Gets or sets the most STS calls per second that the whole fleet sharing <see cref="SharedStore"/> makes per account
+    /// and region, when the store keeps a fleet budget (<see cref="IFleetStsBudget"/>; <c>RedisSharedSessionStore</c> does):
+    /// each STS attempt of a shared hop takes a permit from the fleet's bucket after this process's own pacing
+    /// (<see cref="StsRequestsPerSecond"/>), refreshes of sessions about to drop below their minimum lifetime first. While
+    /// the store is unavailable each process paces with its own limit alone. 0 turns the fleet budget off.
+    /// </summary>
+    /// <value>The default is 500 calls per second (under STS's 600 per account and region); allowed are 0 (off) to 10,000.</value>
+    public int FleetStsRequestsPerSecond { get; set; } = StsRateLimitDefaults.FleetRequestsPerSecond;
+
+    /// <summary>
+    /// Gets or sets how many STS calls the fleet's bucket holds after a quiet spell; any one second then sees at most
+    /// <see cref="FleetStsRequestsPerSecond"/> plus this many calls from the fleet. A fifth of it is kept for urgent refreshes.
+    /// </summary>
+    /// <value>The default is 50; allowed are 1 to 10,000.</value>
+    public int FleetStsRequestBurst { get; set; } = StsRateLimitDefaults.FleetBurst;
+
+    /// <summary>
     /// Gets or sets whether the <c>credentialkit.session.remaining_lifetime</c> and <c>credentialkit.clock_skew</c> gauges
     /// report every held session on its own series, tagged with its role ARN. Off, they report one series per profile
     /// (the least remaining lifetime, the largest skew) and <c>credentialkit.session.count</c> counts sessions per state:

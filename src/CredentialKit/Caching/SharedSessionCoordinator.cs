@@ -59,6 +59,7 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
     /// <param name="requiredLifetime">How long an adopted session must still live (this process's refresh moment needs).</param>
     /// <param name="fetchFromSts">The hop's own STS call, through the existing pipeline.</param>
     /// <param name="cancellationToken">Cancels the refresh.</param>
+    /// <param name="heldUsableUntil">Until when <paramref name="held"/> stays above its minimum lifetime: bounds the wait for a lease holder.</param>
     /// <returns>The session and where it came from.</returns>
     /// <exception cref="CredentialRefreshException">STS could not issue a session (from <paramref name="fetchFromSts"/>).</exception>
     public async Task<SharedRefreshResult> RefreshAsync(
@@ -66,7 +67,8 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
         SessionCredentials? held,
         TimeSpan requiredLifetime,
         Func<CancellationToken, Task<SessionCredentials>> fetchFromSts,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Deadline? heldUsableUntil = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(hopKey);
         ArgumentNullException.ThrowIfNull(fetchFromSts);
@@ -97,7 +99,7 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
         }
 
         // 4. Another process is calling STS: wait for its notification, bounded.
-        return await WaitForLeaseHolderAsync(hopKey, held, requiredLifetime, fetchFromSts, cancellationToken).ConfigureAwait(false);
+        return await WaitForLeaseHolderAsync(hopKey, held, heldUsableUntil, requiredLifetime, fetchFromSts, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -201,6 +203,7 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
     private async Task<SharedRefreshResult> WaitForLeaseHolderAsync(
         string hopKey,
         SessionCredentials? held,
+        Deadline? heldUsableUntil,
         TimeSpan requiredLifetime,
         Func<CancellationToken, Task<SessionCredentials>> fetchFromSts,
         CancellationToken cancellationToken)
@@ -220,10 +223,12 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
                 return Adopt(hopKey, shared!.Value, SharedRefreshOutcome.AdoptedAfterWait);
             }
 
-            SharedSessionLog.WaitingForLeaseHolder(_logger, hopKey, _notificationTimeout);
+            // Bounded by the time the held session has left, not only by the timeout: see LeaseWaitBudget.
+            var wait = LeaseWaitBudget.For(_notificationTimeout, heldUsableUntil, ClockReading.Now(_time));
+            SharedSessionLog.WaitingForLeaseHolder(_logger, hopKey, wait);
             try
             {
-                await waiter.Task.WaitAsync(_notificationTimeout, _time, cancellationToken).ConfigureAwait(false);
+                await waiter.Task.WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -246,7 +251,7 @@ internal sealed class SharedSessionCoordinator : IAsyncDisposable
                 }
             }
 
-            SharedSessionLog.NothingArrived(_logger, hopKey, _notificationTimeout);
+            SharedSessionLog.NothingArrived(_logger, hopKey, wait);
             return await StandaloneAsync(fetchFromSts, SharedRefreshOutcome.FetchedAfterWait, cancellationToken).ConfigureAwait(false);
         }
         finally

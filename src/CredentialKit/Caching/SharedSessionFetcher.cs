@@ -18,7 +18,10 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
     /// <summary>The refresh span's tag that says how a shared hop got its session (<c>adopted</c>, <c>fetched_and_shared</c>, …).</summary>
     public const string SharedOutcomeTag = "credentialkit.shared_store.outcome";
 
-    public SharedSessionFetcher(ISessionFetcher inner, string hopKey, SharedSessionCoordinator coordinator, RefreshSettings settings, TimeProvider timeProvider)
+    private readonly string _budgetScope;
+
+    public SharedSessionFetcher(
+        ISessionFetcher inner, string hopKey, SharedSessionCoordinator coordinator, RefreshSettings settings, TimeProvider timeProvider, StsOptions? sts = null, string? signerRoleArn = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(hopKey);
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
@@ -26,6 +29,7 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         HopKey = hopKey;
+        _budgetScope = FleetStsBudgetScope.For(_inner.RoleArn, signerRoleArn, sts);
     }
 
     /// <summary>Gets the hop's fleet-wide fingerprint (<see cref="FleetHopIdentity"/>).</summary>
@@ -39,11 +43,14 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
     public async Task<SessionCredentials> FetchAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken)
     {
         var last = _last;
+
+        // The STS calls of this refresh (if any) count against the fleet's budget of the hop's account and region.
+        FleetStsBudgetScope.Set(_budgetScope);
         var result = await _coordinator.RefreshAsync(
-            HopKey, last?.Credentials, RequiredLifetime(last), ct => _inner.FetchAsync(usableUntil, ct), cancellationToken).ConfigureAwait(false);
+            HopKey, last?.Credentials, RequiredLifetime(last), ct => _inner.FetchAsync(usableUntil, ct), cancellationToken, last?.UsableUntil).ConfigureAwait(false);
         var now = ClockReading.Now(_time);
         var lifetime = SessionTiming.Measure(result.Credentials, StsClockObservation.CurrentLast, now).ExpiresAt.RemainingAt(now);
-        _last = new Issued(result.Credentials, lifetime, result.Outcome);
+        _last = new Issued(result.Credentials, lifetime, Deadline.After(now, lifetime - _settings.MinimumLifetime), result.Outcome);
 
         // On the refresh's span (current here: the refresh awaits this call inside it), so traces and the fleet bench can
         // tell an adoption from an STS call; the same values as the shared-store refresh metric's outcome tag.
@@ -73,6 +80,9 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
         return window > _settings.MinimumLifetime ? window : _settings.MinimumLifetime;
     }
 
-    /// <summary>The session this process got last for the hop (the one it holds), and its lifetime when it got it.</summary>
-    private sealed record Issued(SessionCredentials Credentials, TimeSpan Lifetime, SharedRefreshOutcome Outcome);
+    /// <summary>
+    /// The session this process got last for the hop (the one it holds), its lifetime when it got it, and until when it
+    /// stays above the minimum lifetime (on both local clocks).
+    /// </summary>
+    private sealed record Issued(SessionCredentials Credentials, TimeSpan Lifetime, Deadline UsableUntil, SharedRefreshOutcome Outcome);
 }

@@ -18,7 +18,9 @@ internal sealed class AssumeRoleHop(string key, AssumeRoleTemplate template, Hop
             cache.ShareThrough(
                 new AssumeRoleFetcher(Template, cache.StsClients.Rent(Signer, Chain.Sts, cache), Chain.Settings, cache.Context, Chain.ProfileName),
                 Chain.FleetIdentity,
-                Chain.Settings),
+                Chain.Settings,
+                Chain.Sts,
+                Parent?.RoleArn),
             Chain.Settings,
             cache.Context,
             Chain.ProfileName);

@@ -12,7 +12,7 @@ internal sealed class SourceSessionHop(string key, SourceSession session, ChainC
 {
     public override RefreshingSession CreateSession(SessionCache cache) =>
         new(
-            cache.ShareThrough(session.CreateFetcher(signerChain, cache.Context), Chain.FleetIdentity, signerChain.Settings),
+            cache.ShareThrough(session.CreateFetcher(signerChain, cache.Context), Chain.FleetIdentity, signerChain.Settings, Chain.Sts),
             signerChain.Settings,
             cache.Context,
             signerChain.ProfileName);

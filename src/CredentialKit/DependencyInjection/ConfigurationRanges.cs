@@ -17,6 +17,8 @@ internal static class ConfigurationRanges
         ["SessionCache:PerRoleMetrics"] = "true or false",
         ["AwsSdk:RaiseThreadPoolMinimumWhileBlocked"] = "true or false",
         ["SessionCache:StsRequestBurst"] = $"a whole number of STS calls from 1 to {StsRateLimitDefaults.MaximumBurst}",
+        ["SessionCache:FleetStsRequestsPerSecond"] = $"a whole number of STS calls per second for the whole fleet from 0 (no fleet budget) to {StsRateLimitDefaults.MaximumRequestsPerSecond}",
+        ["SessionCache:FleetStsRequestBurst"] = $"a whole number of STS calls from 1 to {StsRateLimitDefaults.MaximumBurst}",
         ["Refresh:RefreshAhead"] = $"{Hms}, more than Refresh:MinimumLifetime and at most {ValueText.Duration(RefreshOptionsValidator.MaximumRefreshAhead)} (12 hours), or unset for 25 % of the session's lifetime",
         ["Refresh:MinimumLifetime"] = $"{Hms} from 00:00:00 to {ValueText.Duration(RefreshOptionsValidator.MaximumMinimumLifetime)} (1 hour)",
         ["Refresh:JitterFraction"] = "a number from 0 to 1 written with a '.' decimal point, for example 0.5 (share of the refresh-ahead window)",

@@ -26,6 +26,18 @@ internal sealed class CredentialKitOptionsValidator : IValidateOptions<Credentia
                 $"from 1 to {StsRateLimitDefaults.MaximumBurst} (STS calls)");
         }
 
+        if (options.SessionCache.FleetStsRequestsPerSecond is < 0 or > StsRateLimitDefaults.MaximumRequestsPerSecond)
+        {
+            failures.Add("SessionCache:FleetStsRequestsPerSecond", $"is {options.SessionCache.FleetStsRequestsPerSecond}",
+                $"from 0 (no fleet budget) to {StsRateLimitDefaults.MaximumRequestsPerSecond} (STS calls per second for the whole fleet)");
+        }
+
+        if (options.SessionCache.FleetStsRequestBurst is < 1 or > StsRateLimitDefaults.MaximumBurst)
+        {
+            failures.Add("SessionCache:FleetStsRequestBurst", $"is {options.SessionCache.FleetStsRequestBurst}",
+                $"from 1 to {StsRateLimitDefaults.MaximumBurst} (STS calls)");
+        }
+
         List<string> messages = [.. BindingFailures.Of(options), .. failures.Messages];
         return messages.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(messages);
     }

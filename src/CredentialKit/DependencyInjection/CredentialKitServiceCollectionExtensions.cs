@@ -114,6 +114,8 @@ public static class CredentialKitServiceCollectionExtensions
             SizeLimit = configured.SizeLimit,
             StsRequestsPerSecond = configured.StsRequestsPerSecond,
             StsRequestBurst = configured.StsRequestBurst,
+            FleetStsRequestsPerSecond = configured.FleetStsRequestsPerSecond,
+            FleetStsRequestBurst = configured.FleetStsRequestBurst,
             PerRoleMetrics = configured.PerRoleMetrics,
             TimeProvider = configured.TimeProvider ?? services.GetService<TimeProvider>(),
             LoggerFactory = configured.LoggerFactory ?? services.GetService<ILoggerFactory>(),

@@ -27,4 +27,23 @@ internal static class StsRateLimitDefaults
     /// until they get this close.
     /// </summary>
     public static readonly TimeSpan UrgentHorizon = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// STS calls per second that a whole fleet sharing a store makes at most per account and region, when the store keeps
+    /// a fleet budget: with <see cref="FleetBurst"/> any one second sees at most 550 of the account's 600, leaving room
+    /// for tools and processes outside the fleet.
+    /// </summary>
+    public const int FleetRequestsPerSecond = 500;
+
+    /// <summary>How many calls the fleet's bucket holds after a quiet spell.</summary>
+    public const int FleetBurst = 50;
+
+    /// <summary>After the fleet budget fails, how long the process paces with its own limit alone before asking again.</summary>
+    public static readonly TimeSpan FleetBudgetCoolDown = TimeSpan.FromSeconds(5);
+
+    /// <summary>The shortest wait for a fleet permit (no spinning on the store).</summary>
+    public static readonly TimeSpan FleetBudgetMinimumWait = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>The longest single wait for a fleet permit before asking again.</summary>
+    public static readonly TimeSpan FleetBudgetMaximumWait = TimeSpan.FromSeconds(1);
 }

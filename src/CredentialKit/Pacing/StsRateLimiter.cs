@@ -31,9 +31,15 @@ internal sealed class StsRateLimiter : IDisposable
     private ITimer? _timer;
     private bool _disposed;
 
-    /// <summary>Creates a limiter of <paramref name="requestsPerSecond"/> calls per second after a burst of <paramref name="burst"/>.</summary>
-    public StsRateLimiter(TimeProvider timeProvider, int requestsPerSecond, int burst, TimeSpan urgentHorizon)
+    private readonly FleetStsPacer? _fleet;
+
+    /// <summary>
+    /// Creates a limiter of <paramref name="requestsPerSecond"/> calls per second after a burst of <paramref name="burst"/>;
+    /// with <paramref name="fleet"/>, a shared hop's call also takes a permit of the fleet's budget after the local one.
+    /// </summary>
+    public StsRateLimiter(TimeProvider timeProvider, int requestsPerSecond, int burst, TimeSpan urgentHorizon, FleetStsPacer? fleet = null)
     {
+        _fleet = fleet;
         ArgumentOutOfRangeException.ThrowIfLessThan(requestsPerSecond, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
         _timeProvider = timeProvider;
@@ -83,6 +89,27 @@ internal sealed class StsRateLimiter : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
     /// <exception cref="ObjectDisposedException">The limiter (its cache) was disposed.</exception>
     public ValueTask AcquireAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken)
+    {
+        var local = AcquireLocalAsync(usableUntil, cancellationToken);
+
+        // The local queue orders the process's own calls (urgent first) and caps what it asks of the fleet; the fleet's
+        // budget then caps the fleet. Only a shared hop's refresh carries a scope.
+        return _fleet is { } fleet && FleetStsBudgetScope.Value is { } scope
+            ? ThenFleetAsync(local, fleet, scope, usableUntil, cancellationToken)
+            : local;
+    }
+
+    /// <summary>Gets the fleet's side of the pacing, if the cache has a fleet budget; for tests.</summary>
+    internal FleetStsPacer? Fleet => _fleet;
+
+    private static async ValueTask ThenFleetAsync(
+        ValueTask local, FleetStsPacer fleet, string scope, DateTimeOffset? usableUntil, CancellationToken cancellationToken)
+    {
+        await local.ConfigureAwait(false);
+        await fleet.AcquireAsync(scope, usableUntil, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask AcquireLocalAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {

@@ -1,8 +1,15 @@
 namespace CredentialKit;
 
 /// <summary>Decides when a freshly issued session should be refreshed, and when to retry after a failure.</summary>
-internal sealed class RefreshSchedule(RefreshSettings settings, Func<double> random)
+/// <param name="settings">The hop's refresh settings.</param>
+/// <param name="random">Uniform in [0, 1): retry jitter, and the refresh jitter unless <paramref name="refreshJitter"/> is given.</param>
+/// <param name="refreshJitter">
+/// The refresh moment's draw in [0, 1], when it is not per process: a shared hop's <see cref="FleetRefreshJitter"/>.
+/// </param>
+internal sealed class RefreshSchedule(RefreshSettings settings, Func<double> random, Func<double>? refreshJitter = null)
 {
+    private readonly Func<double> _refreshJitter = refreshJitter ?? random;
+
     /// <summary>Gets the settings this schedule plans with.</summary>
     public RefreshSettings Settings => settings;
 
@@ -22,7 +29,7 @@ internal sealed class RefreshSchedule(RefreshSettings settings, Func<double> ran
         // Jitter spreads the refresh over the part of the window before the minimum-lifetime point, so the latest
         // refresh moment still leaves the rest of that part for a late timer, a slow STS call and its retries.
         var spread = ahead - settings.MinimumLifetime;
-        var jitter = spread <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromTicks((long)(spread.Ticks * settings.JitterFraction * random()));
+        var jitter = spread <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromTicks((long)(spread.Ticks * settings.JitterFraction * Math.Clamp(_refreshJitter(), 0, 1)));
         var refreshIn = lifetime - ahead + jitter;
         if (refreshIn > usableFor)
         {

@@ -32,7 +32,7 @@ internal sealed class RefreshingSession : IDisposable
     {
         _fetcher = fetcher;
         _settings = settings;
-        _schedule = context.ScheduleFor(settings);
+        _schedule = context.ScheduleFor(settings, fetcher);
         _context = context;
         ProfileName = profileName;
         _telemetry = new RefreshTelemetry(context, fetcher.RoleArn, profileName);

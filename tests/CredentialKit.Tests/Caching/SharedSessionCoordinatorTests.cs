@@ -152,6 +152,52 @@ public class SharedSessionCoordinatorTests
         Assert.Single(_logs.WithEventId(43));
     }
 
+    [Fact]
+    public async Task RefreshAsync_LeaseHolderSilent_WaitBoundedByTheHeldSessionsTimeLeft_NotByTheTimeout()
+    {
+        // Regression (#21): the wait was the constant 10 s; a held session with 4 s of usable life left then dropped below
+        // its minimum lifetime while the process waited on a holder that died with Redis.
+        _store.HoldLease(Hop, TimeSpan.FromMinutes(5));
+        var held = Session("ASIAHELD", TimeSpan.FromMinutes(1));
+        var usableUntil = Deadline.After(ClockReading.Now(_time), TimeSpan.FromSeconds(4));
+        await using var sut = CreateSut();
+
+        var refresh = sut.RefreshAsync(Hop, held, Required, FetchFromSts, CancellationToken.None, usableUntil);
+        await Eventually.WaitAsync(() => _time.NextTimerDueIn is not null, "the coordinator waiting for the holder");
+        Assert.Equal(TimeSpan.FromSeconds(2), _time.NextTimerDueIn);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var result = await refresh;
+
+        Assert.Equal(SharedRefreshOutcome.FetchedAfterWait, result.Outcome);
+        Assert.Equal(1, _stsCalls);
+        Assert.False(usableUntil.IsReachedAt(ClockReading.Now(_time)), "the STS call started before the held session's usable end");
+    }
+
+    [Fact]
+    public async Task RefreshAsync_HeldSessionAlreadyPastItsUsablePoint_CallsStsWithoutWaiting()
+    {
+        _store.HoldLease(Hop, TimeSpan.FromMinutes(5));
+        var held = Session("ASIAHELD", TimeSpan.FromSeconds(30));
+        var usableUntil = Deadline.After(ClockReading.Now(_time), TimeSpan.FromSeconds(-1));
+        await using var sut = CreateSut();
+
+        var result = await sut.RefreshAsync(Hop, held, Required, FetchFromSts, CancellationToken.None, usableUntil);
+
+        Assert.Equal(SharedRefreshOutcome.FetchedAfterWait, result.Outcome);
+        Assert.Equal(1, _stsCalls);
+    }
+
+    [Fact]
+    public void LeaseWaitBudget_HalfTheTimeLeft_CappedByTheTimeout()
+    {
+        var now = ClockReading.Now(_time);
+        var timeout = SharedSessionDefaults.NotificationTimeout;
+        Assert.Equal(timeout, LeaseWaitBudget.For(timeout, heldUsableUntil: null, now));
+        Assert.Equal(timeout, LeaseWaitBudget.For(timeout, Deadline.After(now, TimeSpan.FromMinutes(10)), now));
+        Assert.Equal(TimeSpan.FromSeconds(3), LeaseWaitBudget.For(timeout, Deadline.After(now, TimeSpan.FromSeconds(6)), now));
+        Assert.Equal(TimeSpan.Zero, LeaseWaitBudget.For(timeout, Deadline.After(now, TimeSpan.Zero), now));
+    }
+
     [Theory]
     [InlineData("read")]
     [InlineData("lease")]

@@ -41,6 +41,9 @@ public class StsRateLimitConfigurationTests
     [InlineData("StsRequestsPerSecond", "20000", "is 20000", "from 0 (no limit) to 10000")]
     [InlineData("StsRequestBurst", "0", "is 0", "from 1 to 10000")]
     [InlineData("StsRequestBurst", "many", "many", "a whole number of STS calls from 1 to 10000")]
+    [InlineData("FleetStsRequestsPerSecond", "-1", "is -1", "from 0 (no fleet budget) to 10000")]
+    [InlineData("FleetStsRequestsPerSecond", "fast", "fast", "a whole number of STS calls per second for the whole fleet from 0 (no fleet budget) to 10000")]
+    [InlineData("FleetStsRequestBurst", "0", "is 0", "from 1 to 10000")]
     public async Task SessionCacheSection_BadRateLimit_FailsStartNamingTheSettingAndRange(string key, string value, string problem, string allowed)
     {
         _fixture.WithProfile("reports").Set($"CredentialKit:SessionCache:{key}", value).Set("CredentialKit:WarmUpOnStart", "false");
