@@ -40,14 +40,14 @@ internal sealed class SharedSessionFetcher : ISessionFetcher
     /// <summary>Gets how the last refresh got its session, for tests; <see langword="null"/> before the first.</summary>
     internal SharedRefreshOutcome? LastOutcome => _last?.Outcome;
 
-    public async Task<SessionCredentials> FetchAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken)
+    public async Task<SessionCredentials> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
         var last = _last;
 
         // The STS calls of this refresh (if any) count against the fleet's budget of the hop's account and region.
-        FleetStsBudgetScope.Set(_budgetScope);
+        var budgeted = request with { FleetBudgetScope = _budgetScope };
         var result = await _coordinator.RefreshAsync(
-            HopKey, last?.Credentials, RequiredLifetime(last), ct => _inner.FetchAsync(usableUntil, ct), cancellationToken, last?.UsableUntil).ConfigureAwait(false);
+            HopKey, last?.Credentials, RequiredLifetime(last), ct => _inner.FetchAsync(budgeted, ct), cancellationToken, last?.UsableUntil).ConfigureAwait(false);
         var now = ClockReading.Now(_time);
         var lifetime = SessionTiming.Measure(result.Credentials, StsClockObservation.CurrentLast, now).ExpiresAt.RemainingAt(now);
         _last = new Issued(result.Credentials, lifetime, Deadline.After(now, lifetime - _settings.MinimumLifetime), result.Outcome);

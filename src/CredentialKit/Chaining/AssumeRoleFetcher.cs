@@ -50,9 +50,9 @@ internal sealed class AssumeRoleFetcher : ISessionFetcher
 
     public string RoleArn => _template.RoleArn;
 
-    public async Task<SessionCredentials> FetchAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken)
+    public async Task<SessionCredentials> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
-        var call = new StsCallState(RoleArn, usableUntil);
+        var call = new StsCallState(RoleArn, request);
         var secrets = new SentSecrets();
         var retriedParent = false;
         while (true)

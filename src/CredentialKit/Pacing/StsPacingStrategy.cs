@@ -14,7 +14,7 @@ internal sealed class StsPacingStrategy(StsRateLimiter limiter) : ResilienceStra
     {
         try
         {
-            await limiter.AcquireAsync(StsCallProperties.UsableUntilOf(context), context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            await limiter.AcquireAsync(StsCallProperties.UsableUntilOf(context), StsCallProperties.FleetBudgetScopeOf(context), context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
         }
         catch (Exception exception)
         {

@@ -85,16 +85,17 @@ internal sealed class StsRateLimiter : IDisposable
     /// <summary>
     /// Waits for one permit. <paramref name="usableUntil"/> is until when the session being refreshed stays usable
     /// (<see langword="null"/> for a first fetch); a refresh within the urgent horizon of it goes first.
+    /// <paramref name="fleetScope"/> is the fleet budget's bucket of a shared hop's call (<see langword="null"/>: local pacing only).
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
     /// <exception cref="ObjectDisposedException">The limiter (its cache) was disposed.</exception>
-    public ValueTask AcquireAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken)
+    public ValueTask AcquireAsync(DateTimeOffset? usableUntil, string? fleetScope, CancellationToken cancellationToken)
     {
         var local = AcquireLocalAsync(usableUntil, cancellationToken);
 
         // The local queue orders the process's own calls (urgent first) and caps what it asks of the fleet; the fleet's
         // budget then caps the fleet. Only a shared hop's refresh carries a scope.
-        return _fleet is { } fleet && FleetStsBudgetScope.Value is { } scope
+        return _fleet is { } fleet && fleetScope is { } scope
             ? ThenFleetAsync(local, fleet, scope, usableUntil, cancellationToken)
             : local;
     }

@@ -7,11 +7,8 @@ internal interface ISessionFetcher : IDisposable
     string RoleArn { get; }
 
     /// <summary>Issues a new session.</summary>
-    /// <param name="usableUntil">
-    /// Until when the session being replaced stays usable (the STS pacing puts such refreshes first);
-    /// <see langword="null"/> when nothing usable is held.
-    /// </param>
+    /// <param name="request">What the STS call must know about this refresh (see <see cref="FetchRequest"/>).</param>
     /// <param name="cancellationToken">Cancels the fetch.</param>
     /// <exception cref="CredentialRefreshException">STS could not issue one.</exception>
-    Task<SessionCredentials> FetchAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken);
+    Task<SessionCredentials> FetchAsync(FetchRequest request, CancellationToken cancellationToken);
 }

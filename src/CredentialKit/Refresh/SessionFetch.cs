@@ -16,7 +16,7 @@ internal static class SessionFetch
         var clock = StsClockObservation.Begin(timeProvider);
         // The held session's deadline goes with the call: the STS pacing puts refreshes of sessions about to become
         // unusable ahead of first fetches.
-        var credentials = await fetcher.FetchAsync(usableUntil, cancellationToken).ConfigureAwait(false);
+        var credentials = await fetcher.FetchAsync(new FetchRequest(usableUntil), cancellationToken).ConfigureAwait(false);
         var now = ClockReading.Now(timeProvider);
         var timing = SessionTiming.Measure(credentials, clock.Last, now);
         if (timing.ExpiresAt.RemainingAt(now) <= settings.MinimumLifetime)

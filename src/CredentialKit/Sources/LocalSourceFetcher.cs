@@ -42,7 +42,7 @@ internal abstract class LocalSourceFetcher : ISessionFetcher
     /// <summary>Gets the last session this fetcher handed out, so a process-wide cache never hands the same one back after an invalidation.</summary>
     protected SessionCredentials? LastIssued { get; private set; }
 
-    public async Task<SessionCredentials> FetchAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken)
+    public async Task<SessionCredentials> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
         using var activity = CredentialKitTelemetry.ActivitySource.StartActivity("CredentialKit.Source");
         activity?.SetTag("credentialkit.source", Operation);

@@ -43,9 +43,9 @@ internal abstract class StsSourceFetcher : ISessionFetcher
     /// <summary>Gets the expiration of the last session this fetcher issued, for warnings about renewal.</summary>
     protected DateTimeOffset? LastExpiration { get; private set; }
 
-    public async Task<SessionCredentials> FetchAsync(DateTimeOffset? usableUntil, CancellationToken cancellationToken)
+    public async Task<SessionCredentials> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
-        var call = new StsCallState(RoleArn, usableUntil);
+        var call = new StsCallState(RoleArn, request);
         try
         {
             var session = await FetchCoreAsync(call, cancellationToken).ConfigureAwait(false);

@@ -7,17 +7,17 @@ namespace CredentialKit;
 /// hands the first two to its strategies in <see cref="Polly.ResilienceContext.Properties"/> (<see cref="StsCallProperties"/>).
 /// </summary>
 /// <param name="subject">The role ARN, or a source description such as <c>GetSessionToken(AKIA…MPLE)</c>.</param>
-/// <param name="usableUntil">
-/// Until when the held session stays usable; <see langword="null"/> for a first fetch or after an invalidation, when
-/// nothing usable is held.
-/// </param>
-internal sealed class StsCallState(string subject, DateTimeOffset? usableUntil)
+/// <param name="request">What the refresh tells its STS call (<see cref="FetchRequest"/>).</param>
+internal sealed class StsCallState(string subject, FetchRequest request)
 {
     private int _attempts;
 
     public string Subject { get; } = subject;
 
-    public DateTimeOffset? UsableUntil { get; } = usableUntil;
+    public DateTimeOffset? UsableUntil => request.UsableUntil;
+
+    /// <summary>Gets the fleet STS budget's bucket of the call, for a hop the fleet shares.</summary>
+    public string? FleetBudgetScope => request.FleetBudgetScope;
 
     public int Attempts => Volatile.Read(ref _attempts);
 

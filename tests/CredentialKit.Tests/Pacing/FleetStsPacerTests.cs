@@ -97,16 +97,16 @@ public class FleetStsPacerTests
     }
 
     [Fact]
-    public async Task RateLimiter_AsksTheFleetOnlyForAFlowWithAScope_AfterTheLocalPermit()
+    public async Task RateLimiter_AsksTheFleetOnlyForACallWithAScope_AfterTheLocalPermit()
     {
         var pacer = CreateSut();
         using var limiter = new StsRateLimiter(_time, 100, 10, StsRateLimitDefaults.UrgentHorizon, pacer);
 
-        await limiter.AcquireAsync(usableUntil: null, CancellationToken.None);
+        await limiter.AcquireAsync(usableUntil: null, fleetScope: null, CancellationToken.None);
         Assert.Empty(_budget.Requests);
 
         _budget.Answers.Enqueue(FleetStsBudgetDecision.Grant);
-        await AcquireInScopeAsync(limiter);
+        await limiter.AcquireAsync(usableUntil: null, Scope, CancellationToken.None);
         Assert.Single(_budget.Requests);
         Assert.Equal(2, limiter.Granted);
     }
@@ -130,12 +130,6 @@ public class FleetStsPacerTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
             new SessionCache(new SessionCacheOptions { FleetStsRequestsPerSecond = rate, FleetStsRequestBurst = burst }));
         Assert.Contains("SessionCacheOptions." + setting + " must be from", error.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task AcquireInScopeAsync(StsRateLimiter limiter)
-    {
-        FleetStsBudgetScope.Set(Scope);
-        await limiter.AcquireAsync(usableUntil: null, CancellationToken.None);
     }
 
     private FleetStsPacer CreateSut() => new(_budget, 50, 5, StsRateLimitDefaults.UrgentHorizon, _time, NullLogger.Instance);

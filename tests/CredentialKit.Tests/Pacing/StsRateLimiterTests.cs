@@ -15,7 +15,7 @@ public class StsRateLimiterTests
     {
         using var limiter = CreateSut(burst: 2);
 
-        var waits = Enumerable.Range(0, 5).Select(_ => limiter.AcquireAsync(null, CancellationToken.None)).ToList();
+        var waits = Enumerable.Range(0, 5).Select(_ => limiter.AcquireAsync(null, null, CancellationToken.None)).ToList();
 
         Assert.Equal(2, waits.Count(w => w.IsCompletedSuccessfully));
         Assert.Equal(2, limiter.Granted);
@@ -34,7 +34,7 @@ public class StsRateLimiterTests
     public void AcquireAsync_OverTenSeconds_NeverMoreThanTheRatePerSecond()
     {
         using var limiter = CreateSut(burst: 1);
-        var waits = Enumerable.Range(0, 200).Select(_ => limiter.AcquireAsync(null, CancellationToken.None)).ToList();
+        var waits = Enumerable.Range(0, 200).Select(_ => limiter.AcquireAsync(null, null, CancellationToken.None)).ToList();
 
         var perSecond = new List<long>();
         var before = limiter.Granted;
@@ -57,10 +57,10 @@ public class StsRateLimiterTests
     public async Task AcquireAsync_HeldSessionNearItsMinimumLifetime_GoesAheadOfFirstFetches()
     {
         using var limiter = CreateSut();
-        await limiter.AcquireAsync(null, CancellationToken.None); // the one permit of the burst
-        var first = Enumerable.Range(0, 3).Select(_ => limiter.AcquireAsync(null, CancellationToken.None).AsTask()).ToList();
-        var early = limiter.AcquireAsync(_time.GetUtcNow() + TimeSpan.FromMinutes(30), CancellationToken.None).AsTask();
-        var urgent = limiter.AcquireAsync(_time.GetUtcNow() + TimeSpan.FromSeconds(30), CancellationToken.None).AsTask();
+        await limiter.AcquireAsync(null, null, CancellationToken.None); // the one permit of the burst
+        var first = Enumerable.Range(0, 3).Select(_ => limiter.AcquireAsync(null, null, CancellationToken.None).AsTask()).ToList();
+        var early = limiter.AcquireAsync(_time.GetUtcNow() + TimeSpan.FromMinutes(30), null, CancellationToken.None).AsTask();
+        var urgent = limiter.AcquireAsync(_time.GetUtcNow() + TimeSpan.FromSeconds(30), null, CancellationToken.None).AsTask();
 
         _time.Advance(Interval);
         await urgent;
@@ -82,9 +82,9 @@ public class StsRateLimiterTests
     public async Task AcquireAsync_EarlyRefreshThatBecomesUrgent_JumpsTheQueue()
     {
         using var limiter = CreateSut();
-        await limiter.AcquireAsync(null, CancellationToken.None);
-        var first = Enumerable.Range(0, 1000).Select(_ => limiter.AcquireAsync(null, CancellationToken.None).AsTask()).ToList();
-        var refresh = limiter.AcquireAsync(_time.GetUtcNow() + TimeSpan.FromSeconds(90), CancellationToken.None).AsTask();
+        await limiter.AcquireAsync(null, null, CancellationToken.None);
+        var first = Enumerable.Range(0, 1000).Select(_ => limiter.AcquireAsync(null, null, CancellationToken.None).AsTask()).ToList();
+        var refresh = limiter.AcquireAsync(_time.GetUtcNow() + TimeSpan.FromSeconds(90), null, CancellationToken.None).AsTask();
 
         for (var i = 0; i < 300 && !refresh.IsCompleted; i++)
         {
@@ -100,10 +100,10 @@ public class StsRateLimiterTests
     public async Task AcquireAsync_CancelledWhileQueued_IsCancelledAndCostsNoPermit()
     {
         using var limiter = CreateSut();
-        await limiter.AcquireAsync(null, CancellationToken.None);
+        await limiter.AcquireAsync(null, null, CancellationToken.None);
         using var cts = new CancellationTokenSource();
-        var cancelled = limiter.AcquireAsync(null, cts.Token).AsTask();
-        var next = limiter.AcquireAsync(null, CancellationToken.None).AsTask();
+        var cancelled = limiter.AcquireAsync(null, null, cts.Token).AsTask();
+        var next = limiter.AcquireAsync(null, null, CancellationToken.None).AsTask();
 
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
@@ -118,7 +118,7 @@ public class StsRateLimiterTests
     {
         using var limiter = CreateSut();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.AcquireAsync(null, new CancellationToken(true)).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.AcquireAsync(null, null, new CancellationToken(true)).AsTask());
         Assert.Equal(0, limiter.Granted);
     }
 
@@ -126,13 +126,13 @@ public class StsRateLimiterTests
     public async Task Dispose_FaultsQueuedWaitersAndRefusesNewOnes()
     {
         var limiter = CreateSut();
-        await limiter.AcquireAsync(null, CancellationToken.None);
-        var queued = limiter.AcquireAsync(null, CancellationToken.None).AsTask();
+        await limiter.AcquireAsync(null, null, CancellationToken.None);
+        var queued = limiter.AcquireAsync(null, null, CancellationToken.None).AsTask();
 
         limiter.Dispose();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => queued);
-        Assert.Throws<ObjectDisposedException>(() => limiter.AcquireAsync(null, CancellationToken.None));
+        Assert.Throws<ObjectDisposedException>(() => limiter.AcquireAsync(null, null, CancellationToken.None));
         Assert.Equal(0, _time.ActiveTimerCount);
     }
 
