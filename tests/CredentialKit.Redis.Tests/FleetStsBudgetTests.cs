@@ -123,5 +123,8 @@ public sealed class FleetStsBudgetTests
         Configuration = redis.Configuration,
         DataProtectionProvider = new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider(),
         KeyPrefix = Sessions.NewPrefix(),
+        // The script's semantics are under test, not the store's fail-fast bound: a first call on a loaded machine
+        // (connect, script load) may take longer than the default.
+        OperationTimeout = TimeSpan.FromSeconds(10),
     });
 }
