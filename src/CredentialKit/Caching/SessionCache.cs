@@ -52,7 +52,7 @@ public sealed partial class SessionCache : IDisposable, IAsyncDisposable
             options.Random ?? System.Random.Shared.NextDouble,
             CreateStsRateLimiter(options, timeProvider),
             options.PerRoleMetrics);
-        StsClients = new SharedStsClients(Context.StsClientFactory);
+        StsClients = new SharedStsClients();
         _sharedSessions = CreateCoordinator(options);
         _ownsPool = options.MemoryCache is null;
         _idlePool = options.MemoryCache ?? new MemoryCache(new MemoryCacheOptions

@@ -13,10 +13,7 @@ namespace CredentialKit;
 internal sealed class SharedStsClients : IDisposable
 {
     private readonly Dictionary<Key, Entry> _entries = [];
-    private readonly IStsClientFactory _factory;
     private bool _disposed;
-
-    public SharedStsClients(IStsClientFactory factory) => _factory = factory;
 
     /// <summary>Gets the number of client sets in use; for tests and benchmarks.</summary>
     internal int Count
